@@ -1,0 +1,200 @@
+package results
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+var _ sink = (*csvSink)(nil)
+
+// csvSink writes one CSV file through a temporary file, and its sidecar
+// BASE.meta.json when it is committed.
+type csvSink struct {
+	final   string
+	file    *tempFile
+	buf     *bufio.Writer
+	columns []string
+	line    []byte
+	sidecar []byte
+}
+
+func newCSVSink(final string, opts Options) (*csvSink, error) {
+	tf, err := createTempFile(final)
+	if err != nil {
+		return nil, err
+	}
+	s := &csvSink{
+		final:   final,
+		file:    tf,
+		buf:     bufio.NewWriterSize(tf, fileBufferSize),
+		columns: append(FixedColumns(), opts.MetricColumns...),
+	}
+	// Column names need no quoting: the fixed ones are plain and metric
+	// names are checked by validateMetricColumns.
+	if _, err := s.buf.WriteString(strings.Join(s.columns, ",") + "\n"); err != nil {
+		return nil, errors.Join(fmt.Errorf("write csv %q: %w", tf.path, err), tf.discard())
+	}
+	return s, nil
+}
+
+func (s *csvSink) finalPath() string { return s.final }
+
+func (s *csvSink) write(rows []Row) error {
+	for i := range rows {
+		s.line = appendCSVRow(s.line[:0], &rows[i])
+		if _, err := s.buf.Write(s.line); err != nil {
+			return fmt.Errorf("write csv %q: %w", s.file.path, err)
+		}
+	}
+	return nil
+}
+
+func (s *csvSink) flush() error {
+	if err := s.buf.Flush(); err != nil {
+		return fmt.Errorf("flush csv %q: %w", s.file.path, err)
+	}
+	return s.file.sync()
+}
+
+// sidecarFile is the JSON layout of BASE.meta.json.
+type sidecarFile struct {
+	File     string            `json:"file"`
+	Columns  []string          `json:"columns"`
+	KeyValue map[string]string `json:"key_value"`
+}
+
+func (s *csvSink) finish(kv map[string]string) error {
+	if err := s.buf.Flush(); err != nil {
+		return fmt.Errorf("finish csv %q: %w", s.file.path, err)
+	}
+	sidecar, err := json.MarshalIndent(sidecarFile{
+		File:     filepath.Base(s.final),
+		Columns:  s.columns,
+		KeyValue: kv,
+	}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode sidecar of %q: %w", s.final, err)
+	}
+	s.sidecar = append(sidecar, '\n')
+	return s.file.close()
+}
+
+// commit replaces the CSV and then its sidecar. The old sidecar goes first,
+// so a crash in between leaves a CSV without a sidecar (Complete: "no
+// metadata") rather than a new CSV described by an old sidecar.
+func (s *csvSink) commit() error {
+	side := SidecarPath(s.final)
+	if err := os.Remove(side); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove old sidecar %q: %w", side, err)
+	}
+	if err := s.file.commit(s.final); err != nil {
+		return err
+	}
+	return writeFileAtomic(side, s.sidecar)
+}
+
+func (s *csvSink) discard() error { return s.file.discard() }
+
+// SidecarPath returns the path of the metadata sidecar of a CSV results
+// file: BASE.meta.json next to BASE.csv.
+func SidecarPath(csvPath string) string {
+	return strings.TrimSuffix(csvPath, filepath.Ext(csvPath)) + ".meta.json"
+}
+
+// appendCSVRow appends r as one CSV record with its line feed.
+func appendCSVRow(b []byte, r *Row) []byte {
+	b = strconv.AppendInt(b, int64(r.Step), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Layer), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.TokenMasked)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.TokenPosition), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Variant)
+	b = append(b, ',')
+	b = appendCSVFloat(b, r.L2Distance)
+	b = append(b, ',')
+	b = appendCSVFloat(b, r.CosineDistance)
+	b = append(b, ',')
+	if r.HasAttentionWeight {
+		b = appendCSVFloat(b, r.AttentionWeight)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.TokenID), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Modality)
+	for _, v := range [...]int{r.ImageIndex, r.PatchRow, r.PatchCol} {
+		b = append(b, ',')
+		if v >= 0 {
+			b = strconv.AppendInt(b, int64(v), 10)
+		}
+	}
+	b = append(b, ',')
+	b = appendCSVString(b, r.GroupLabel)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.GroupSize), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.PromptName)
+	for _, m := range r.Metrics {
+		b = append(b, ',')
+		if !math.IsNaN(m) {
+			b = appendCSVFloat(b, m)
+		}
+	}
+	return append(b, '\n')
+}
+
+// appendCSVFloat writes the shortest decimal that parses back to v; the
+// non-finite values as pandas and Go's strconv both read them.
+func appendCSVFloat(b []byte, v float64) []byte {
+	switch {
+	case math.IsNaN(v):
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-inf"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// appendCSVString writes s as an RFC 4180 field: quoted, with quotes
+// doubled, when it holds a comma, quote, CR or LF or has leading or
+// trailing blanks; always quoted when empty, so readers that tell "" from
+// an empty field (DuckDB) read an empty string rather than null.
+func appendCSVString(b []byte, s string) []byte {
+	if !csvNeedsQuotes(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		b = append(b, s[:i+1]...)
+		b = append(b, '"')
+		s = s[i+1:]
+	}
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func csvNeedsQuotes(s string) bool {
+	if s == "" {
+		return true
+	}
+	if first, last := s[0], s[len(s)-1]; first == ' ' || first == '\t' || last == ' ' || last == '\t' {
+		return true
+	}
+	return strings.ContainsAny(s, ",\"\r\n")
+}
