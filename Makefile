@@ -23,8 +23,12 @@ ort: ## Fetch the pinned ONNX Runtime 1.30.0 (CPU) into the cache (~/.cache/vlma
 ort-cuda: ## Fetch ONNX Runtime 1.29.0 with its CUDA providers (needs CUDA 13 + cuDNN 9 on the host)
 	@scripts/fetch-ort.sh cuda
 
+.PHONY: test-tools
+test-tools: ## Install the node packages tests use as independent Parquet readers
+	@VLMASK_REQUIRE_TEST_TOOLS=1 scripts/install-test-tools.sh
+
 .PHONY: test
-test: ort ## Run every test (fetches what the tests need first)
+test: ort test-tools ## Run every test (fetches what the tests need first)
 	$(GO) test $(GOFLAGS) ./...
 
 .PHONY: lint
