@@ -1,0 +1,29 @@
+package qwen3vl
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// availableMemory reads MemAvailable from /proc/meminfo.
+func availableMemory() (uint64, bool) {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && fields[0] == "MemAvailable:" {
+			kb, err := strconv.ParseUint(fields[1], 10, 64)
+			if err != nil {
+				return 0, false
+			}
+			return kb << 10, true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package qwen3vl
+
+// availableMemory is unknown outside Linux; the check is skipped.
+func availableMemory() (uint64, bool) { return 0, false }

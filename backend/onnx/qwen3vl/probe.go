@@ -1,0 +1,152 @@
+package qwen3vl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/core"
+)
+
+// probe is one layer of one Forward, as core.LayerProbe.
+type probe struct {
+	s               *sequence
+	layer, seqLen   int
+	inputs, outputs []float64
+	scores          []float64 // [heads, seqLen]
+	values          []float64 // [kvHeads, seqLen, headDim]
+}
+
+var _ core.LayerProbe = (*probe)(nil)
+
+func (p *probe) Layer() int            { return p.layer }
+func (p *probe) SeqLen() int           { return p.seqLen }
+func (p *probe) NewInputs() []float64  { return p.inputs }
+func (p *probe) NewOutputs() []float64 { return p.outputs }
+
+func (p *probe) Scores() []float64 { return p.scores }
+func (p *probe) Values() []float64 { return p.values }
+
+// finalInput is the layer's input at the final position.
+func (p *probe) finalInput() []float64 {
+	d := int(p.s.m.text.hidden)
+	return p.inputs[len(p.inputs)-d:]
+}
+
+// Tail runs o_proj and the MLP block at the final position for each row of
+// replacement head outputs.
+func (p *probe) Tail(ctx context.Context, heads []float64, rows int) (attn, update []float64, err error) {
+	m := p.s.m
+	width := m.text.heads * m.text.headDim
+	if rows <= 0 || len(heads) != rows*int(width) {
+		return nil, nil, fmt.Errorf("tail: %d values for %d rows of %d", len(heads), rows, width)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	var in values
+	defer in.Close()
+	hv, err := in.add(m.rt, m.dt, []int64{int64(rows), width}, heads)
+	if err != nil {
+		return nil, nil, err
+	}
+	rv, err := in.add(m.rt, m.dt, []int64{1, m.text.hidden}, p.finalInput())
+	if err != nil {
+		return nil, nil, err
+	}
+	outs, err := m.tails[p.layer].Run([]ort.Named{{Name: "heads", Value: hv}, {Name: "resid", Value: rv}}, []string{"attn", "update"})
+	if err != nil {
+		return nil, nil, fmt.Errorf("layer %d tail: %w", p.layer, err)
+	}
+	defer closeAll(outs)
+	if attn, err = float64s(outs[0]); err != nil {
+		return nil, nil, err
+	}
+	if update, err = float64s(outs[1]); err != nil {
+		return nil, nil, err
+	}
+	return attn, update, nil
+}
+
+// recomputeBudget bounds the attention scores one recompute batch holds
+// (groups × heads × seqLen² values), so long prompts run in several batches.
+const recomputeBudget = 64 << 20
+
+// Recompute reruns the layer once per group with the group's keys hidden
+// from the final query, in batches.
+func (p *probe) Recompute(ctx context.Context, groups [][]int) (heads, attn, update []float64, err error) {
+	s, m := p.s, p.s.m
+	if s.inputs == nil || m.recomputes == nil {
+		return nil, nil, nil, fmt.Errorf("recompute: the sequence keeps no layer inputs: %w", ErrUnsupported)
+	}
+	t := p.seqLen
+	all := s.inputs[p.layer]
+	if len(all) != t*int(m.text.hidden) {
+		return nil, nil, nil, fmt.Errorf("recompute: %d kept inputs for %d positions", len(all)/int(m.text.hidden), t)
+	}
+	for _, g := range groups {
+		for _, j := range g {
+			if j < 0 || j >= t {
+				return nil, nil, nil, fmt.Errorf("recompute: position %d outside 0..%d", j, t-1)
+			}
+		}
+	}
+	per := max(1, recomputeBudget/(int(m.text.heads)*t*t))
+	for start := 0; start < len(groups); start += per {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err
+		}
+		h, a, u, err := p.recomputeBatch(all, groups[start:min(start+per, len(groups))])
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		heads, attn, update = append(heads, h...), append(attn, a...), append(update, u...)
+	}
+	return heads, attn, update, nil
+}
+
+func (p *probe) recomputeBatch(hidden []float64, groups [][]int) (heads, attn, update []float64, err error) {
+	s, m := p.s, p.s.m
+	t, g := p.seqLen, len(groups)
+	cos, sin := s.rope(0, t)
+	knock := make([]bool, g*t)
+	for b, grp := range groups {
+		for _, j := range grp {
+			knock[b*t+j] = true
+		}
+	}
+	lastRow := make([]bool, t)
+	lastRow[t-1] = true
+
+	var in values
+	defer in.Close()
+	var errs []error
+	add := func(v *ort.Value, err error) *ort.Value { errs = append(errs, err); return v }
+	named := []ort.Named{
+		{Name: "hidden", Value: add(in.add(m.rt, m.dt, []int64{int64(t), m.text.hidden}, hidden))},
+		{Name: "cos", Value: add(in.add32(m.rt, m.dt, []int64{int64(t), m.text.headDim}, cos))},
+		{Name: "sin", Value: add(in.add32(m.rt, m.dt, []int64{int64(t), m.text.headDim}, sin))},
+		{Name: "mask", Value: add(in.add(m.rt, m.dt, []int64{int64(t), int64(t)}, causalMask(0, t)))},
+		{Name: "knock", Value: add(in.addBool(m.rt, []int64{int64(g), int64(t)}, knock))},
+		{Name: "last_row", Value: add(in.addBool(m.rt, []int64{int64(t), 1}, lastRow))},
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, nil, err
+	}
+	outs, err := m.recomputes[p.layer].Run(named, []string{"heads", "attn", "update"})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("layer %d recompute: %w", p.layer, err)
+	}
+	defer closeAll(outs)
+	if heads, err = float64s(outs[0]); err != nil {
+		return nil, nil, nil, err
+	}
+	if attn, err = float64s(outs[1]); err != nil {
+		return nil, nil, nil, err
+	}
+	if update, err = float64s(outs[2]); err != nil {
+		return nil, nil, nil, err
+	}
+	return heads, attn, update, nil
+}

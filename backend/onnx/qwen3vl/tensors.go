@@ -1,0 +1,108 @@
+package qwen3vl
+
+import (
+	"fmt"
+
+	"github.com/vlmask/vlmask/backend/onnx/graph"
+	"github.com/vlmask/vlmask/backend/onnx/ort"
+)
+
+// values is a set of ORT values created for one Run; Close releases them
+// all. It keeps call sites short where a Run needs several inputs.
+type values []*ort.Value
+
+func (vs *values) Close() {
+	for _, v := range *vs {
+		v.Close()
+	}
+	*vs = nil
+}
+
+// add creates a compute-dtype tensor from float64 values and remembers it.
+func (vs *values) add(rt *ort.Runtime, dt graph.DType, shape []int64, data []float64) (*ort.Value, error) {
+	var (
+		v   *ort.Value
+		err error
+	)
+	switch dt {
+	case graph.Float32:
+		f := make([]float32, len(data))
+		for i, x := range data {
+			f[i] = float32(x)
+		}
+		v, err = ort.NewTensor(rt, shape, f)
+	case graph.Float64:
+		v, err = ort.NewTensor(rt, shape, data)
+	default:
+		err = fmt.Errorf("compute dtype %v: %w", dt, ErrUnsupported)
+	}
+	if err != nil {
+		return nil, err
+	}
+	*vs = append(*vs, v)
+	return v, nil
+}
+
+// add32 creates a compute-dtype tensor from float32 values (no copy for a
+// float32 compute dtype).
+func (vs *values) add32(rt *ort.Runtime, dt graph.DType, shape []int64, data []float32) (*ort.Value, error) {
+	if dt != graph.Float32 {
+		wide := make([]float64, len(data))
+		for i, x := range data {
+			wide[i] = float64(x)
+		}
+		return vs.add(rt, dt, shape, wide)
+	}
+	v, err := ort.NewTensor(rt, shape, data)
+	if err != nil {
+		return nil, err
+	}
+	*vs = append(*vs, v)
+	return v, nil
+}
+
+// addBool creates a bool tensor.
+func (vs *values) addBool(rt *ort.Runtime, shape []int64, data []bool) (*ort.Value, error) {
+	v, err := ort.NewTensor(rt, shape, data)
+	if err != nil {
+		return nil, err
+	}
+	*vs = append(*vs, v)
+	return v, nil
+}
+
+// float64s copies a float32 or float64 ORT value out as float64.
+func float64s(v *ort.Value) ([]float64, error) {
+	dt, err := v.DType()
+	if err != nil {
+		return nil, err
+	}
+	switch dt {
+	case graph.Float32:
+		src, err := ort.Data[float32](v)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]float64, len(src))
+		for i, x := range src {
+			out[i] = float64(x)
+		}
+		return out, nil
+	case graph.Float64:
+		src, err := ort.Data[float64](v)
+		if err != nil {
+			return nil, err
+		}
+		return append([]float64(nil), src...), nil
+	default:
+		return nil, fmt.Errorf("output dtype %v: %w", dt, ErrUnsupported)
+	}
+}
+
+func closeAll(vs []*ort.Value) {
+	for _, v := range vs {
+		if v != nil {
+			v.Close()
+		}
+	}
+}

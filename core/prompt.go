@@ -1,0 +1,30 @@
+package core
+
+// Prompt is a fully prepared model input, exactly what Hugging Face's
+// processor would hand the model: token ids with every <|image_pad|> run
+// expanded, the images' pixel values and grids, and the 3-D MRoPE position
+// ids.
+type Prompt struct {
+	// IDs are the input ids, image placeholders expanded.
+	IDs []int
+	// Images are the prompt's images in prompt order.
+	Images []Image
+	// Positions are the MRoPE position ids, one row each for the temporal,
+	// height and width axes ([3][len(IDs)]); text-only models use the same
+	// ids on all three rows.
+	Positions [3][]int64
+	// RopeDelta is get_rope_index's delta: a token appended at cache
+	// position c gets position id c + RopeDelta on all three rows.
+	RopeDelta int64
+}
+
+// Image is one preprocessed image: pixel values flattened into patches as
+// the Qwen-VL image processor does, [GridT·GridH·GridW, PatchDim].
+type Image struct {
+	PixelValues         []float32
+	PatchDim            int
+	GridT, GridH, GridW int
+}
+
+// Patches is the number of patch rows in PixelValues.
+func (im Image) Patches() int { return im.GridT * im.GridH * im.GridW }

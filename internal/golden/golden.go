@@ -1,0 +1,213 @@
+package golden
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vlmask/vlmask/core/safetensors"
+)
+
+// Dir returns the golden data directory, skipping the test when it is absent.
+func Dir(t testing.TB) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			g := filepath.Join(d, "..", "shared", "golden")
+			if _, err := os.Stat(filepath.Join(g, "README.md")); err != nil {
+				t.Skipf("golden data not found at %s: it ships beside the repository as ../shared/golden", g)
+			}
+			return g
+		}
+		if filepath.Dir(d) == d {
+			t.Fatal("no go.mod above the test's directory")
+		}
+	}
+}
+
+// Case is one end-to-end golden case.
+type Case struct {
+	Name string
+	Dir  string
+	Info CaseInfo
+}
+
+// CaseInfo is input/case.json.
+type CaseInfo struct {
+	Family     string            `json:"family"`
+	NumTokens  int               `json:"num_tokens"`
+	MaskMode   string            `json:"mask_mode"`
+	Images     []string          `json:"images"`
+	PromptFile string            `json:"prompt_file"`
+	Messages   []json.RawMessage `json:"messages"`
+}
+
+// Cases lists the end-to-end cases whose names match the glob pattern
+// (e.g. "qwen3_vl_*").
+func Cases(t testing.TB, pattern string) []Case {
+	t.Helper()
+	root := Dir(t)
+	dirs, err := filepath.Glob(filepath.Join(root, pattern))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Case
+	for _, d := range dirs {
+		raw, err := os.ReadFile(filepath.Join(d, "input", "case.json"))
+		if err != nil {
+			continue // not an end-to-end case (tokenizer_qwen3, imageproc, templates)
+		}
+		c := Case{Name: filepath.Base(d), Dir: d}
+		if err := json.Unmarshal(raw, &c.Info); err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no golden case matches %q in %s", pattern, root)
+	}
+	return out
+}
+
+// Checkpoint is the case's model directory.
+func (c Case) Checkpoint() string { return filepath.Join(c.Dir, "checkpoint") }
+
+// Input is a file of the case's input directory.
+func (c Case) Input(name string) string { return filepath.Join(c.Dir, "input", name) }
+
+// Expected is a file of the case's expected directory.
+func (c Case) Expected(name string) string { return filepath.Join(c.Dir, "expected", name) }
+
+// Prompt is the case's prompt text.
+func (c Case) Prompt(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile(c.Input("prompt.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// ImagePaths are the case's image files, in prompt order.
+func (c Case) ImagePaths() []string {
+	var out []string
+	for _, im := range c.Info.Images {
+		out = append(out, c.Input(im))
+	}
+	return out
+}
+
+// Tolerances are a case's tolerance.json: tol_abs per quantity.
+type Tolerances struct {
+	Quantities map[string]Quantity            `json:"quantities"`
+	Knockout   map[string]map[string]Quantity `json:"knockout"`
+}
+
+// Quantity is one quantity's tolerance entry.
+type Quantity struct {
+	TolAbs float64 `json:"tol_abs"`
+	MaxAbs float64 `json:"max_abs"`
+}
+
+// Tolerance reads the case's tolerance.json.
+func (c Case) Tolerance(t testing.TB) Tolerances {
+	t.Helper()
+	var tol Tolerances
+	ReadJSON(t, c.Expected("tolerance.json"), &tol)
+	return tol
+}
+
+// Quantity returns the tolerance of a top-level quantity, failing the test
+// when it is missing.
+func (tol Tolerances) Quantity(t testing.TB, name string) float64 {
+	t.Helper()
+	q, ok := tol.Quantities[name]
+	if !ok {
+		t.Fatalf("tolerance.json has no quantity %q", name)
+	}
+	return q.TolAbs
+}
+
+// ReadJSON decodes a JSON file into v.
+func ReadJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// Tensors opens the case's golden.safetensors.
+func (c Case) Tensors(t testing.TB) *safetensors.File {
+	t.Helper()
+	f, err := safetensors.Open(c.Expected("golden.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// Float64s reads a tensor of f as float64 values, with its shape.
+func Float64s(t testing.TB, f *safetensors.File, name string) ([]float64, []int64) {
+	t.Helper()
+	ten, err := f.Tensor(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ten.Float64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, ten.Shape
+}
+
+// Int64s reads an integer tensor of f, with its shape.
+func Int64s(t testing.TB, f *safetensors.File, name string) ([]int64, []int64) {
+	t.Helper()
+	ten, err := f.Tensor(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ten.Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, ten.Shape
+}
+
+// Compare checks got against want element by element with an absolute
+// tolerance (the golden tolerance rule) and reports the worst element.
+func Compare(t testing.TB, what string, got, want []float64, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d values, want %d", what, len(got), len(want))
+		return
+	}
+	worst, at := 0.0, -1
+	for i := range want {
+		d := math.Abs(got[i] - want[i])
+		if math.IsNaN(d) {
+			d = math.Inf(1)
+		}
+		if d > worst {
+			worst, at = d, i
+		}
+	}
+	if worst > tol {
+		t.Errorf("%s: max |Δ| %.3g at element %d (got %v, want %v) exceeds the tolerance %.3g", what, worst, at, got[at], want[at], tol)
+	}
+}
+
+// Errorf-style helper for messages naming the case.
+func (c Case) String() string { return fmt.Sprintf("golden case %s", c.Name) }
