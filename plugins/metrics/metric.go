@@ -1,0 +1,51 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vlmask/vlmask/sdk"
+)
+
+// Plugin name, version and the columns produced.
+const (
+	Name         = "metrics"
+	Version      = "1.0.0"
+	ColumnL2     = "l2_distance"
+	ColumnCosine = "cosine_distance"
+)
+
+type metric struct{ sdk.MetricBase }
+
+var _ sdk.Metric = metric{}
+
+// New returns the l2/cosine distance metric.
+func New() sdk.Metric { return metric{} }
+
+func (metric) Describe(context.Context) (sdk.Description, error) {
+	return sdk.Description{
+		Name:     Name,
+		Version:  Version,
+		Kind:     sdk.KindMetric,
+		Summary:  "L2 distance and cosine distance (PyTorch semantics, eps 1e-8) between masked and baseline vectors",
+		Columns:  []string{ColumnL2, ColumnCosine},
+		Variants: []sdk.VariantClass{sdk.VariantFull, sdk.VariantAttn, sdk.VariantHead},
+	}, nil
+}
+
+func (metric) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse, error) {
+	if err := sdk.ValidateScoreRequest(req); err != nil {
+		return sdk.ScoreResponse{}, fmt.Errorf("metrics: %w", err)
+	}
+	g := len(req.Groups)
+	l2 := make([]float32, len(req.Batches)*g)
+	cos := make([]float32, len(req.Batches)*g)
+	for bi, b := range req.Batches {
+		for gi := 0; gi < g; gi++ {
+			m := b.Masked[gi*b.Dim : (gi+1)*b.Dim]
+			l2[bi*g+gi] = float32(L2Distance(b.Baseline, m))
+			cos[bi*g+gi] = float32(CosineDistance(b.Baseline, m))
+		}
+	}
+	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: ColumnL2, Values: l2}, {Name: ColumnCosine, Values: cos}}}, nil
+}

@@ -1,0 +1,136 @@
+package sdk
+
+import (
+	"fmt"
+
+	pb "github.com/vlmask/vlmask/sdk/internal/pb/pluginv1"
+	"github.com/vlmask/vlmask/sdk/internal/wire"
+)
+
+// The plugin's conversions: requests from protobuf, responses to protobuf.
+// sdk/hostrpc holds the opposite direction.
+
+func describeToProto(d Description) *pb.Describe_Response {
+	minor := d.ProtocolMinor
+	if minor == 0 {
+		minor = ProtocolMinor
+	}
+	variants := make([]string, len(d.Variants))
+	for i, v := range d.Variants {
+		variants[i] = string(v)
+	}
+	return &pb.Describe_Response{
+		Name:             d.Name,
+		Version:          d.Version,
+		Kind:             kindToProto(d.Kind),
+		ProtocolMinor:    int32(minor),
+		Summary:          d.Summary,
+		Columns:          d.Columns,
+		Variants:         variants,
+		Capabilities:     &pb.Capabilities{NeedsUnembedding: d.Capabilities.NeedsUnembedding},
+		ConfigSchemaJson: d.ConfigSchemaJSON,
+	}
+}
+
+func kindToProto(k Kind) pb.Kind {
+	switch k {
+	case KindMasking:
+		return pb.Kind_KIND_MASKING
+	case KindMetric:
+		return pb.Kind_KIND_METRIC
+	}
+	return pb.Kind_KIND_UNSPECIFIED
+}
+
+func sequenceFromProto(s *pb.Sequence) Sequence {
+	seq := Sequence{
+		Tokens:       make([]Token, len(s.GetTokens())),
+		Step:         int(s.GetStep()),
+		PromptLength: int(s.GetPromptLength()),
+		NumLayers:    int(s.GetNumLayers()),
+		NumHeads:     int(s.GetNumHeads()),
+	}
+	for i, t := range s.GetTokens() {
+		seq.Tokens[i] = Token{
+			Position:   int(t.GetPosition()),
+			ID:         int(t.GetId()),
+			Text:       t.GetText(),
+			Modality:   Modality(t.GetModality()),
+			ImageIndex: int(t.GetImageIndex()),
+			PatchRow:   int(t.GetPatchRow()),
+			PatchCol:   int(t.GetPatchCol()),
+			Special:    t.GetSpecial(),
+			Generated:  t.GetGenerated(),
+		}
+	}
+	if imgs := s.GetImages(); len(imgs) > 0 {
+		seq.Images = make([]ImageInfo, len(imgs))
+		for i, im := range imgs {
+			seq.Images[i] = ImageInfo{
+				Index:         int(im.GetIndex()),
+				GridRows:      int(im.GetGridRows()),
+				GridCols:      int(im.GetGridCols()),
+				FirstPosition: int(im.GetFirstPosition()),
+				NumTokens:     int(im.GetNumTokens()),
+			}
+		}
+	}
+	return seq
+}
+
+func groupsToProto(gs []Group) []*pb.Group {
+	out := make([]*pb.Group, len(gs))
+	for i, g := range gs {
+		pos := make([]int32, len(g.Positions))
+		for k, p := range g.Positions {
+			pos[k] = int32(p)
+		}
+		out[i] = &pb.Group{Label: g.Label, Positions: pos}
+	}
+	return out
+}
+
+func groupsFromProto(gs []*pb.Group) []Group {
+	out := make([]Group, len(gs))
+	for i, g := range gs {
+		pos := make([]int, len(g.GetPositions()))
+		for k, p := range g.GetPositions() {
+			pos[k] = int(p)
+		}
+		out[i] = Group{Label: g.GetLabel(), Positions: pos}
+	}
+	return out
+}
+
+func scoreRequestFromProto(r *pb.Score_Request) (ScoreRequest, error) {
+	req := ScoreRequest{
+		Step:          int(r.GetStep()),
+		Layer:         int(r.GetLayer()),
+		Groups:        groupsFromProto(r.GetGroups()),
+		Batches:       make([]VectorBatch, len(r.GetBatches())),
+		TargetTokenID: int(r.GetTargetTokenId()),
+	}
+	var err error
+	for i, b := range r.GetBatches() {
+		vb := VectorBatch{Variant: b.GetVariant(), Dim: int(b.GetDim())}
+		if vb.Baseline, err = wire.UnpackFloat32s(b.GetBaseline()); err != nil {
+			return ScoreRequest{}, fmt.Errorf("batch %q baseline: %v: %w", vb.Variant, err, ErrInvalidRequest)
+		}
+		if vb.Masked, err = wire.UnpackFloat32s(b.GetMasked()); err != nil {
+			return ScoreRequest{}, fmt.Errorf("batch %q masked: %v: %w", vb.Variant, err, ErrInvalidRequest)
+		}
+		req.Batches[i] = vb
+	}
+	if req.Unembedding, err = wire.UnpackFloat32s(r.GetUnembedding()); err != nil {
+		return ScoreRequest{}, fmt.Errorf("unembedding: %v: %w", err, ErrInvalidRequest)
+	}
+	return req, nil
+}
+
+func columnsToProto(cs []Column) []*pb.Column {
+	out := make([]*pb.Column, len(cs))
+	for i, c := range cs {
+		out[i] = &pb.Column{Name: c.Name, Values: wire.PackFloat32s(c.Values)}
+	}
+	return out
+}

@@ -1,0 +1,126 @@
+package hostrpc
+
+import (
+	"fmt"
+
+	"github.com/vlmask/vlmask/sdk"
+	pb "github.com/vlmask/vlmask/sdk/internal/pb/pluginv1"
+	"github.com/vlmask/vlmask/sdk/internal/wire"
+)
+
+// The host's conversions: requests to protobuf, responses from protobuf.
+// Package sdk holds the opposite direction.
+
+func describeFromProto(r *pb.Describe_Response) sdk.Description {
+	d := sdk.Description{
+		Name:             r.GetName(),
+		Version:          r.GetVersion(),
+		ProtocolMinor:    int(r.GetProtocolMinor()),
+		Summary:          r.GetSummary(),
+		Columns:          r.GetColumns(),
+		Capabilities:     sdk.Capabilities{NeedsUnembedding: r.GetCapabilities().GetNeedsUnembedding()},
+		ConfigSchemaJSON: r.GetConfigSchemaJson(),
+	}
+	switch r.GetKind() {
+	case pb.Kind_KIND_MASKING:
+		d.Kind = sdk.KindMasking
+	case pb.Kind_KIND_METRIC:
+		d.Kind = sdk.KindMetric
+	}
+	if vs := r.GetVariants(); len(vs) > 0 {
+		d.Variants = make([]sdk.VariantClass, len(vs))
+		for i, v := range vs {
+			d.Variants[i] = sdk.VariantClass(v)
+		}
+	}
+	return d
+}
+
+func sequenceToProto(s sdk.Sequence) *pb.Sequence {
+	out := &pb.Sequence{
+		Tokens:       make([]*pb.Token, len(s.Tokens)),
+		Step:         int32(s.Step),
+		PromptLength: int32(s.PromptLength),
+		NumLayers:    int32(s.NumLayers),
+		NumHeads:     int32(s.NumHeads),
+	}
+	for i, t := range s.Tokens {
+		out.Tokens[i] = &pb.Token{
+			Position:   int32(t.Position),
+			Id:         int32(t.ID),
+			Text:       t.Text,
+			Modality:   string(t.Modality),
+			ImageIndex: int32(t.ImageIndex),
+			PatchRow:   int32(t.PatchRow),
+			PatchCol:   int32(t.PatchCol),
+			Special:    t.Special,
+			Generated:  t.Generated,
+		}
+	}
+	for _, im := range s.Images {
+		out.Images = append(out.Images, &pb.ImageInfo{
+			Index:         int32(im.Index),
+			GridRows:      int32(im.GridRows),
+			GridCols:      int32(im.GridCols),
+			FirstPosition: int32(im.FirstPosition),
+			NumTokens:     int32(im.NumTokens),
+		})
+	}
+	return out
+}
+
+func groupsToProto(gs []sdk.Group) []*pb.Group {
+	out := make([]*pb.Group, len(gs))
+	for i, g := range gs {
+		pos := make([]int32, len(g.Positions))
+		for k, p := range g.Positions {
+			pos[k] = int32(p)
+		}
+		out[i] = &pb.Group{Label: g.Label, Positions: pos}
+	}
+	return out
+}
+
+func groupsFromProto(gs []*pb.Group) []sdk.Group {
+	out := make([]sdk.Group, len(gs))
+	for i, g := range gs {
+		pos := make([]int, len(g.GetPositions()))
+		for k, p := range g.GetPositions() {
+			pos[k] = int(p)
+		}
+		out[i] = sdk.Group{Label: g.GetLabel(), Positions: pos}
+	}
+	return out
+}
+
+func scoreRequestToProto(r sdk.ScoreRequest) *pb.Score_Request {
+	out := &pb.Score_Request{
+		Step:          int32(r.Step),
+		Layer:         int32(r.Layer),
+		Groups:        groupsToProto(r.Groups),
+		Batches:       make([]*pb.VectorBatch, len(r.Batches)),
+		TargetTokenId: int32(r.TargetTokenID),
+		Unembedding:   wire.PackFloat32s(r.Unembedding),
+	}
+	for i, b := range r.Batches {
+		out.Batches[i] = &pb.VectorBatch{
+			Variant:  b.Variant,
+			Dim:      int32(b.Dim),
+			Baseline: wire.PackFloat32s(b.Baseline),
+			Masked:   wire.PackFloat32s(b.Masked),
+		}
+	}
+	return out
+}
+
+func columnsFromProto(cs []*pb.Column) ([]sdk.Column, error) {
+	out := make([]sdk.Column, len(cs))
+	for i, c := range cs {
+		vals, err := wire.UnpackFloat32s(c.GetValues())
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %v: %w", c.GetName(), err, sdk.ErrInvalidOutput)
+		}
+		out[i] = sdk.Column{Name: c.GetName(), Values: vals}
+	}
+	return out, nil
+}
