@@ -1,0 +1,354 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/sdk"
+)
+
+// Variant names, as the original tool wrote them.
+const (
+	VariantFull          = "Full"
+	VariantAttn          = "Attn"
+	variantHeadPrefix    = "Head_"
+	variantWeightPrefix  = "AttentionWeight_Head_"
+	VariantWeightAverage = "AttentionWeight_Avg"
+)
+
+// Columns the row layout carries as its own fields; every other metric
+// column becomes an extra column.
+const (
+	ColumnL2     = "l2_distance"
+	ColumnCosine = "cosine_distance"
+)
+
+// metricPlan is what the metrics asked for, settled once per analysis.
+type metricPlan struct {
+	metrics  []sdk.Metric
+	wants    [][]sdk.VariantClass // per metric
+	extra    []string             // extra result columns, in metric order
+	deferred bool                 // some metric needs the step's generated token
+	headVecs bool                 // some metric wants per-head vectors and they are not skipped
+}
+
+func (a *Analyzer) plan(ctx context.Context, opts Options) (*metricPlan, error) {
+	p := &metricPlan{metrics: a.Metrics}
+	seen := map[string]string{}
+	for _, m := range a.Metrics {
+		d, err := m.Describe(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("describe metric: %w", err)
+		}
+		p.wants = append(p.wants, d.Variants)
+		if slices.Contains(d.Variants, sdk.VariantClass("Head")) && !opts.SkipPerHead {
+			p.headVecs = true
+		}
+		if d.Capabilities.NeedsUnembedding {
+			if _, ok := a.Model.(Unembedder); !ok {
+				return nil, fmt.Errorf("metric %q needs the unembedding matrix, which this model does not expose", d.Name)
+			}
+			p.deferred = true
+		}
+		for _, c := range d.Columns {
+			if other, dup := seen[c]; dup {
+				return nil, fmt.Errorf("metrics %q and %q both produce column %q", other, d.Name, c)
+			}
+			seen[c] = d.Name
+			if c != ColumnL2 && c != ColumnCosine {
+				p.extra = append(p.extra, c)
+			}
+		}
+	}
+	return p, nil
+}
+
+// ExtraColumns are the metric columns beyond l2_distance and
+// cosine_distance, in the order rows carry them (results.Options
+// MetricColumns).
+func (a *Analyzer) ExtraColumns(ctx context.Context) ([]string, error) {
+	p, err := a.plan(ctx, Options{})
+	if err != nil {
+		return nil, err
+	}
+	return p.extra, nil
+}
+
+// layerVectors are one layer's baseline and knocked-out vectors: row 0 is
+// the baseline, row g+1 group g.
+type layerVectors struct {
+	layer  int
+	heads  []float64 // [G+1, heads·headDim]
+	attn   []float64 // [G+1, hidden]
+	update []float64 // [G+1, hidden]
+	mass   []float64 // [G, heads]: baseline attention on each group
+}
+
+// stepRun is one analysis step: it turns each layer's probe into rows.
+type stepRun struct {
+	ctx    context.Context
+	a      *Analyzer
+	plan   *metricPlan
+	opts   Options
+	spec   Spec
+	step   int
+	tokens []sdk.Token
+	groups []sdk.Group
+
+	pending            []*layerVectors // layers waiting for the step's generated token
+	rows, deferredRows int64
+}
+
+func (st *stepRun) observe(p LayerProbe) error {
+	ctx := st.ctx
+	v, err := st.vectors(ctx, p)
+	if err != nil {
+		return err
+	}
+	if st.plan.deferred {
+		st.pending = append(st.pending, v)
+		return nil
+	}
+	n, err := st.emit(ctx, v, -1)
+	st.rows += n
+	if err == nil && st.a.Observer != nil {
+		st.a.Observer.LayerDone(st.step, p.Layer(), st.spec.NumLayers)
+	}
+	return err
+}
+
+// finish scores the layers held back for the generated token.
+func (st *stepRun) finish(ctx context.Context, target int) error {
+	for _, v := range st.pending {
+		n, err := st.emit(ctx, v, target)
+		st.deferredRows += n
+		if err != nil {
+			return err
+		}
+		if st.a.Observer != nil {
+			st.a.Observer.LayerDone(st.step, v.layer, st.spec.NumLayers)
+		}
+	}
+	st.pending = nil
+	return nil
+}
+
+// vectors computes a layer's baseline and knocked-out head outputs,
+// attention outputs and updates.
+func (st *stepRun) vectors(ctx context.Context, p LayerProbe) (*layerVectors, error) {
+	spec := st.spec
+	att, err := newAttention(spec, p.SeqLen(), p.Scores(), p.Values())
+	if err != nil {
+		return nil, err
+	}
+	g := len(st.groups)
+	width := spec.NumHeads * spec.HeadDim
+	v := &layerVectors{layer: p.Layer(), mass: make([]float64, g*spec.NumHeads)}
+	for i, grp := range st.groups {
+		for h := 0; h < spec.NumHeads; h++ {
+			v.mass[i*spec.NumHeads+h] = att.mass(h, grp.Positions)
+		}
+	}
+	switch st.opts.Method {
+	case MethodRecompute:
+		sets := make([][]int, 0, g+1)
+		sets = append(sets, nil) // the baseline: nothing masked
+		for _, grp := range st.groups {
+			sets = append(sets, grp.Positions)
+		}
+		v.heads, v.attn, v.update, err = p.Recompute(ctx, sets)
+	default:
+		v.heads = make([]float64, (g+1)*width)
+		copy(v.heads, att.out)
+		for i, grp := range st.groups {
+			att.knockout(grp.Positions, v.heads[(i+1)*width:(i+2)*width])
+		}
+		v.attn, v.update, err = p.Tail(ctx, v.heads, g+1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// emit scores one layer with every metric and writes its rows.
+func (st *stepRun) emit(ctx context.Context, v *layerVectors, target int) (int64, error) {
+	spec := st.spec
+	g := len(st.groups)
+	batches := st.batches(v)
+	// values[column][variant] = one value per group
+	values := map[string]map[string][]float32{}
+	for mi, m := range st.plan.metrics {
+		req := sdk.ScoreRequest{Step: st.step, Layer: v.layer, Groups: st.groups, TargetTokenID: target}
+		for _, b := range batches {
+			if slices.Contains(st.plan.wants[mi], classOf(b.Variant)) {
+				req.Batches = append(req.Batches, b)
+			}
+		}
+		if len(req.Batches) == 0 {
+			continue
+		}
+		if st.plan.deferred {
+			row, err := st.a.Model.(Unembedder).UnembeddingRow(target)
+			if err != nil {
+				return 0, err
+			}
+			req.Unembedding = row
+		}
+		resp, err := m.Score(ctx, req)
+		if err != nil {
+			return 0, fmt.Errorf("metric: %w", err)
+		}
+		if err := sdk.ValidateScore(req, resp); err != nil {
+			return 0, fmt.Errorf("metric: %w", err)
+		}
+		for _, col := range resp.Columns {
+			byVariant := values[col.Name]
+			if byVariant == nil {
+				byVariant = map[string][]float32{}
+				values[col.Name] = byVariant
+			}
+			for bi, b := range req.Batches {
+				byVariant[b.Variant] = col.Values[bi*g : (bi+1)*g]
+			}
+		}
+	}
+
+	variants := []string{VariantFull, VariantAttn}
+	if !st.opts.SkipPerHead {
+		for h := 0; h < spec.NumHeads; h++ {
+			variants = append(variants, variantHeadPrefix+strconv.Itoa(h))
+		}
+	}
+	perGroup := len(variants)
+	if st.opts.SaveAttentionWeights {
+		perGroup += spec.NumHeads + 1
+	}
+	rows := make([]results.Row, 0, g*perGroup)
+	for gi, grp := range st.groups {
+		base := st.rowBase(v.layer, grp)
+		for _, name := range variants {
+			r := base
+			r.Variant = name
+			r.L2Distance = pick(values, ColumnL2, name, gi)
+			r.CosineDistance = pick(values, ColumnCosine, name, gi)
+			if len(st.plan.extra) > 0 {
+				r.Metrics = make([]float64, len(st.plan.extra))
+				for k, c := range st.plan.extra {
+					r.Metrics[k] = pick(values, c, name, gi)
+				}
+			}
+			rows = append(rows, r)
+		}
+		if !st.opts.SaveAttentionWeights {
+			continue
+		}
+		var sum float64
+		for h := 0; h < spec.NumHeads; h++ {
+			w := v.mass[gi*spec.NumHeads+h]
+			sum += w
+			rows = append(rows, st.weightRow(base, variantWeightPrefix+strconv.Itoa(h), w))
+		}
+		rows = append(rows, st.weightRow(base, VariantWeightAverage, sum/float64(spec.NumHeads)))
+	}
+	if err := st.a.Rows.Write(rows); err != nil {
+		return 0, err
+	}
+	return int64(len(rows)), nil
+}
+
+// weightRow lays an attention weight out as the original tool did: in
+// l2_distance and attention_weight, with cosine_distance 0.
+func (st *stepRun) weightRow(base results.Row, variant string, w float64) results.Row {
+	r := base
+	r.Variant = variant
+	r.L2Distance, r.CosineDistance = w, 0
+	r.AttentionWeight, r.HasAttentionWeight = w, true
+	if len(st.plan.extra) > 0 {
+		r.Metrics = make([]float64, len(st.plan.extra))
+		for k := range r.Metrics {
+			r.Metrics[k] = math.NaN()
+		}
+	}
+	return r
+}
+
+// batches builds the vectors every metric may ask for, in float32.
+func (st *stepRun) batches(v *layerVectors) []sdk.VectorBatch {
+	spec := st.spec
+	g := len(st.groups)
+	split := func(name string, all []float64, rowWidth, off, dim int) sdk.VectorBatch {
+		b := sdk.VectorBatch{Variant: name, Dim: dim, Baseline: make([]float32, dim), Masked: make([]float32, g*dim)}
+		for k := 0; k < dim; k++ {
+			b.Baseline[k] = float32(all[off+k])
+		}
+		for i := 0; i < g; i++ {
+			src := all[(i+1)*rowWidth+off:]
+			dst := b.Masked[i*dim : (i+1)*dim]
+			for k := range dst {
+				dst[k] = float32(src[k])
+			}
+		}
+		return b
+	}
+	out := []sdk.VectorBatch{
+		split(VariantFull, v.update, spec.Hidden, 0, spec.Hidden),
+		split(VariantAttn, v.attn, spec.Hidden, 0, spec.Hidden),
+	}
+	if st.plan.headVecs {
+		width := spec.NumHeads * spec.HeadDim
+		for h := 0; h < spec.NumHeads; h++ {
+			out = append(out, split(variantHeadPrefix+strconv.Itoa(h), v.heads, width, h*spec.HeadDim, spec.HeadDim))
+		}
+	}
+	return out
+}
+
+// classOf maps a variant name to the class metrics ask for.
+func classOf(variant string) sdk.VariantClass {
+	if len(variant) > len(variantHeadPrefix) && variant[:len(variantHeadPrefix)] == variantHeadPrefix {
+		return sdk.VariantClass("Head")
+	}
+	return sdk.VariantClass(variant)
+}
+
+func pick(values map[string]map[string][]float32, column, variant string, group int) float64 {
+	v, ok := values[column][variant]
+	if !ok {
+		return math.NaN()
+	}
+	return float64(v[group])
+}
+
+// rowBase fills the columns a group's rows share.
+func (st *stepRun) rowBase(layer int, grp sdk.Group) results.Row {
+	r := results.Row{
+		Step: st.step, Layer: layer, PromptName: st.opts.PromptName,
+		GroupLabel: grp.Label, GroupSize: len(grp.Positions),
+		TokenPosition: grp.Positions[0], TokenID: -1, ImageIndex: -1, PatchRow: -1, PatchCol: -1,
+	}
+	first := st.tokens[grp.Positions[0]]
+	if len(grp.Positions) == 1 {
+		r.TokenMasked = first.Text
+		r.TokenID = first.ID
+		r.Modality = string(first.Modality)
+		r.ImageIndex, r.PatchRow, r.PatchCol = first.ImageIndex, first.PatchRow, first.PatchCol
+		return r
+	}
+	r.TokenMasked = grp.Label
+	r.Modality = string(first.Modality)
+	for _, pos := range grp.Positions[1:] {
+		if st.tokens[pos].Modality != first.Modality {
+			r.Modality = "mixed"
+			break
+		}
+	}
+	if r.Modality == string(sdk.Image) {
+		r.ImageIndex = first.ImageIndex
+	}
+	return r
+}
