@@ -42,6 +42,8 @@ type Model struct {
 	section  []int
 	interlv  bool
 
+	lmHead string // the unembedding tensor's name (embed_tokens when tied)
+
 	layers, tails, recomputes []*ort.Session
 	head, visionSess          *ort.Session
 
@@ -115,6 +117,7 @@ func (m *Model) load(opts Options) error {
 	if m.cfg.TieWordEmbeddings {
 		lmHead = m.text.prefix + "embed_tokens.weight"
 	}
+	m.lmHead = lmHead
 	m.invFreq = ropeInvFreq(tc.RopeTheta, tc.HeadDim)
 	m.section, m.interlv = tc.MRopeSection, tc.MRopeInterleaved
 
@@ -201,6 +204,28 @@ func (m *Model) Spec() core.Spec {
 		Hidden: int(m.text.hidden), Vocab: int(m.text.vocab),
 	}
 }
+
+// UnembeddingRow is lm_head's row for token id (the embedding row when the
+// checkpoint ties them), for metrics that project onto it.
+func (m *Model) UnembeddingRow(id int) ([]float32, error) {
+	if id < 0 || id >= int(m.text.vocab) {
+		return nil, fmt.Errorf("token id %d outside the vocabulary of %d", id, m.text.vocab)
+	}
+	t, err := m.set.Tensor(m.lmHead)
+	if err != nil {
+		return nil, err
+	}
+	size, err := t.DType.Size()
+	if err != nil {
+		return nil, err
+	}
+	width := int(m.text.hidden) * size
+	t.Shape = []int64{m.text.hidden}
+	t.Data = t.Data[id*width : (id+1)*width]
+	return t.Float32()
+}
+
+var _ core.Unembedder = (*Model)(nil)
 
 // Config is the checkpoint's configuration.
 func (m *Model) Config() *checkpoint.Config { return m.cfg }

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/urfave/cli/v2"
+)
+
+// version is vlmask's version, set at build time with
+// -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// app holds what every command shares: the output streams and the logger.
+type app struct {
+	stdout, stderr io.Writer
+	log            hclog.Logger
+}
+
+// run is main without os.Exit, for tests.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := &app{stdout: stdout, stderr: stderr, log: hclog.NewNullLogger()}
+	err := a.cli().RunContext(ctx, args)
+	if err == nil {
+		return ExitOK
+	}
+	var ee cli.ExitCoder
+	if errors.As(err, &ee) && ee.ExitCode() == ExitOK {
+		return ExitOK
+	}
+	printError(stderr, err)
+	return exitCode(err)
+}
+
+func (a *app) cli() *cli.App {
+	return &cli.App{
+		Name:      "vlmask",
+		Usage:     "which tokens a vision-language model relies on, layer by layer",
+		Version:   version,
+		Writer:    a.stdout,
+		ErrWriter: a.stderr,
+		Flags:     globalFlags(),
+		Before:    a.setup,
+		Commands:  a.commands(),
+		// Errors are printed once, by run, with their exit code.
+		ExitErrHandler:         func(*cli.Context, error) {},
+		HideHelpCommand:        true,
+		UseShortOptionHandling: true,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageErr("%v", err)
+		},
+	}
+}
+
+// setup configures logging from --log-level before any command runs.
+func (a *app) setup(c *cli.Context) error {
+	level := hclog.LevelFromString(c.String(flagLogLevel))
+	if level == hclog.NoLevel {
+		return usageErr("--log-level %q: want trace, debug, info, warn, error or off", c.String(flagLogLevel))
+	}
+	a.log = hclog.New(&hclog.LoggerOptions{
+		Name:   "vlmask",
+		Level:  level,
+		Output: a.stderr,
+	})
+	return nil
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/internal/golden"
+)
+
+func needRuntime(t *testing.T) {
+	t.Helper()
+	if _, _, err := ort.FindLibrary(""); err != nil {
+		t.Skipf("ONNX Runtime not found (run `make ort`): %v", err)
+	}
+}
+
+// TestRunGolden is the product's acceptance test: `vlmask run` on every
+// Qwen3-VL golden case, as a user runs it (checkpoint directory, image file,
+// prompt file, plugins as processes), reading the written Parquet back and
+// comparing it row for row with transformers' knockout table.
+func TestRunGolden(t *testing.T) {
+	needRuntime(t)
+	variants := map[string]struct {
+		flags []string
+		keep  func(string) bool
+	}{
+		"all variants": {flags: []string{"--save-attention-weights"}},
+		"skip per head": {flags: []string{"--skip-per-head"}, keep: func(v string) bool {
+			return v == "Full" || v == "Attn"
+		}},
+		"default": {keep: func(v string) bool { return !strings.HasPrefix(v, "AttentionWeight_") }},
+	}
+	for _, c := range golden.Cases(t, "qwen3_vl_*") {
+		for _, method := range []string{"fast", "recompute"} {
+			for vname, v := range variants {
+				if method == "recompute" && vname != "all variants" {
+					continue // the method does not change which rows exist
+				}
+				t.Run(c.Name+"/"+method+"/"+vname, func(t *testing.T) {
+					t.Parallel()
+					dir := t.TempDir()
+					args := []string{"run", "--model", c.Checkpoint(), "--prompt", c.Input("prompt.txt"),
+						"--num-tokens", strconv.Itoa(c.Info.NumTokens), "--mask-mode", c.Info.MaskMode, "--method", method,
+						"--output", filepath.Join(dir, "out"), "--device", "cpu"}
+					for _, im := range c.ImagePaths() {
+						args = append(args, "--image", im)
+					}
+					res := mustRun(t, dir, append(args, v.flags...)...)
+					if !strings.Contains(res.stdout, "rows from") {
+						t.Errorf("summary missing: %s", res.stdout)
+					}
+					rows, meta, err := results.Read(filepath.Join(dir, "out.parquet"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !meta.Complete {
+						t.Error("output not marked complete")
+					}
+					c.CompareKnockoutVariants(t, rows, v.keep)
+				})
+			}
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+)
+
+// progress draws one status line on stderr: step, layer, tokens and an
+// estimate of the time left. It redraws at most a few times a second.
+type progress struct {
+	w                   io.Writer
+	name                string
+	start, drawn        time.Time
+	steps, stepIdx, seq int
+}
+
+func newProgress(w io.Writer, name string) *progress {
+	return &progress{w: w, name: name, start: time.Now()}
+}
+
+// progressEnabled: progress goes to stderr only when it is a terminal, and
+// not with --quiet or --json or under debug logging.
+func (a *app) progressEnabled(c *cli.Context) bool {
+	if c.Bool(flagQuiet) || c.Bool(flagJSON) || a.log.IsDebug() {
+		return false
+	}
+	f, ok := a.stderr.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func (p *progress) step(step, steps, seqLen int) {
+	p.stepIdx, p.steps, p.seq = step, steps, seqLen
+	p.draw(0, 0, true)
+}
+
+func (p *progress) layer(layer, layers int) { p.draw(layer+1, layers, false) }
+
+func (p *progress) draw(layer, layers int, force bool) {
+	now := time.Now()
+	if !force && now.Sub(p.drawn) < 200*time.Millisecond && layer != layers {
+		return
+	}
+	p.drawn = now
+	done := float64(p.stepIdx)
+	if layers > 0 {
+		done += float64(layer) / float64(layers)
+	}
+	eta := "…"
+	if done > 0 && p.steps > 0 {
+		elapsed := now.Sub(p.start)
+		left := time.Duration(float64(elapsed) * (float64(p.steps)/done - 1))
+		eta = left.Round(time.Second).String()
+	}
+	name := ""
+	if p.name != "" {
+		name = p.name + ": "
+	}
+	fmt.Fprintf(p.w, "\r\033[K%sstep %d/%d · layer %d/%d · %d tokens · %s left", name, p.stepIdx+1, p.steps, layer, layers, p.seq, eta)
+}
+
+func (p *progress) stop() { fmt.Fprint(p.w, "\r\033[K") }
