@@ -56,7 +56,7 @@ func TestParsePrompt(t *testing.T) {
 		},
 		"multi-turn": {
 			prompt: "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n",
-			want: []chattemplate.Message{{Role: "user", Text: "Hi"}, {Role: "assistant", Text: "Hello!"}, {Role: "user", Text: "Bye"}},
+			want:   []chattemplate.Message{{Role: "user", Text: "Hi"}, {Role: "assistant", Text: "Hello!"}, {Role: "user", Text: "Bye"}},
 		},
 		"two images, two markers": {
 			prompt: "<image> vs <image>: which?", images: 2, multimodal: true,
