@@ -16,6 +16,10 @@
 #      on ORT 1.29, plus TestCUDAMatchesCPU, which runs the test graphs on
 #      CUDA and compares them with the CPU and with Go (it skips without
 #      VLMASK_TEST_CUDA=1, so plain `go test` never needs a GPU).
+#   5. The model on CUDA: the Qwen3-VL golden tests (vision tower, every
+#      layer, logits, greedy tokens, knockout tables, fast and recompute)
+#      with VLMASK_TEST_CUDA=1 run on the CPU and on CUDA, each against
+#      transformers' reference data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,4 +56,6 @@ fi
 
 echo "== 4. go test on ORT 1.29.0 with CUDA"
 VLMASK_TEST_CUDA=1 VLMASK_ORT_LIB="$lib" CGO_ENABLED=0 go test -count=1 -timeout 300s -v ./backend/onnx/ort/
+echo "== 5. Qwen3-VL golden tests on CUDA and on the CPU"
+VLMASK_TEST_CUDA=1 VLMASK_ORT_LIB="$lib" CGO_ENABLED=0 go test -count=1 -timeout 300s -v -run 'TestGolden' ./backend/onnx/qwen3vl/
 echo "gpu-check: OK"

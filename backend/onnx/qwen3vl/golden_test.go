@@ -3,6 +3,7 @@ package qwen3vl
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/vlmask/vlmask/backend/onnx/graph"
@@ -25,6 +26,16 @@ func runtimeForTest(t *testing.T) *ort.Runtime {
 	}
 	t.Cleanup(func() { rt.Close() })
 	return rt
+}
+
+// testDevices are the devices golden tests run on: the CPU, plus CUDA when
+// VLMASK_TEST_CUDA=1 (scripts/gpu-check.sh sets it on a GPU host).
+func testDevices() []ort.Device {
+	devs := []ort.Device{{Kind: ort.CPU}}
+	if os.Getenv("VLMASK_TEST_CUDA") == "1" {
+		devs = append(devs, ort.Device{Kind: ort.CUDA})
+	}
+	return devs
 }
 
 // goldenPrompt builds the model input straight from the case's expected
@@ -82,82 +93,86 @@ type generationJSON struct {
 
 func TestGoldenForward(t *testing.T) {
 	rt := runtimeForTest(t)
-	for _, c := range golden.Cases(t, "qwen3_*") {
-		t.Run(c.Name, func(t *testing.T) {
-			m, err := Load(rt, c.Checkpoint(), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { m.Close() })
-			tol := c.Tolerance(t)
-			f := c.Tensors(t)
-			p := goldenPrompt(t, c)
-			ctx := context.Background()
+	for _, dev := range testDevices() {
+		for _, c := range golden.Cases(t, "qwen3_*") {
+			t.Run(dev.String()+"/"+c.Name, func(t *testing.T) { testGoldenForward(t, rt, dev, c) })
+		}
+	}
+}
 
-			if len(p.Images) > 0 {
-				feat, err := m.EncodeImage(ctx, p.Images[0])
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, _ := golden.Float64s(t, f, "f64.image_embeds")
-				golden.Compare(t, "image_embeds", feat.Embeds, want, tol.Quantity(t, "image_embeds"))
-				for i, ds := range feat.DeepStack {
-					want, _ := golden.Float64s(t, f, fmt.Sprintf("f64.deepstack_%d", i))
-					golden.Compare(t, fmt.Sprintf("deepstack_%d", i), ds, want, tol.Quantity(t, "deepstack"))
-				}
-			}
+func testGoldenForward(t *testing.T, rt *ort.Runtime, dev ort.Device, c golden.Case) {
+	m, err := Load(rt, c.Checkpoint(), Options{Session: ort.SessionOptions{Device: dev}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	tol := c.Tolerance(t)
+	f := c.Tensors(t)
+	p := goldenPrompt(t, c)
+	ctx := context.Background()
 
-			seq, err := m.Start(ctx, p, core.SequenceOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer seq.Close()
-			var lastOutputs []float64
-			layerTol := tol.Quantity(t, "layer_io")
-			logits, err := seq.Forward(ctx, func(pr core.LayerProbe) error {
-				l := pr.Layer()
-				want, _ := golden.Float64s(t, f, fmt.Sprintf("f64.layer%d.input", l))
-				golden.Compare(t, fmt.Sprintf("layer %d input", l), pr.NewInputs(), want, layerTol)
-				want, _ = golden.Float64s(t, f, fmt.Sprintf("f64.layer%d.output", l))
-				golden.Compare(t, fmt.Sprintf("layer %d output", l), pr.NewOutputs(), want, layerTol)
-				lastOutputs = append([]float64(nil), pr.NewOutputs()...)
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			all, err := m.Logits(lastOutputs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, _ := golden.Float64s(t, f, "f64.logits")
-			golden.Compare(t, "logits (every prompt position)", all, want, tol.Quantity(t, "logits"))
+	if len(p.Images) > 0 {
+		feat, err := m.EncodeImage(ctx, p.Images[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := golden.Float64s(t, f, "f64.image_embeds")
+		golden.Compare(t, "image_embeds", feat.Embeds, want, tol.Quantity(t, "image_embeds"))
+		for i, ds := range feat.DeepStack {
+			want, _ := golden.Float64s(t, f, fmt.Sprintf("f64.deepstack_%d", i))
+			golden.Compare(t, fmt.Sprintf("deepstack_%d", i), ds, want, tol.Quantity(t, "deepstack"))
+		}
+	}
 
-			var gen generationJSON
-			golden.ReadJSON(t, c.Expected("generation.json"), &gen)
-			for s, st := range gen.Steps {
-				if s > 0 {
-					if err := seq.Append(gen.Steps[s-1].ID); err != nil {
-						t.Fatal(err)
-					}
-					if logits, err = seq.Forward(ctx, nil); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, _ := golden.Float64s(t, f, fmt.Sprintf("f64.step%d.logits_last", s))
-				golden.Compare(t, fmt.Sprintf("step %d logits", s), logits, want, tol.Quantity(t, "step_logits_last"))
-				if got := core.Argmax(logits); got != st.ID {
-					t.Errorf("step %d: greedy token %d, want %d", s, got, st.ID)
-				}
-				top := core.TopK(logits, 5)
-				for k, w := range st.Top5 {
-					if top[k].ID != w.ID {
-						t.Errorf("step %d top5[%d]: id %d, want %d", s, k, top[k].ID, w.ID)
-					}
-					golden.Compare(t, fmt.Sprintf("step %d top5[%d] prob", s, k), []float64{top[k].Prob}, []float64{w.Prob}, tol.Quantity(t, "top5_prob"))
-				}
+	seq, err := m.Start(ctx, p, core.SequenceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seq.Close()
+	var lastOutputs []float64
+	layerTol := tol.Quantity(t, "layer_io")
+	logits, err := seq.Forward(ctx, func(pr core.LayerProbe) error {
+		l := pr.Layer()
+		want, _ := golden.Float64s(t, f, fmt.Sprintf("f64.layer%d.input", l))
+		golden.Compare(t, fmt.Sprintf("layer %d input", l), pr.NewInputs(), want, layerTol)
+		want, _ = golden.Float64s(t, f, fmt.Sprintf("f64.layer%d.output", l))
+		golden.Compare(t, fmt.Sprintf("layer %d output", l), pr.NewOutputs(), want, layerTol)
+		lastOutputs = append([]float64(nil), pr.NewOutputs()...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := m.Logits(lastOutputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := golden.Float64s(t, f, "f64.logits")
+	golden.Compare(t, "logits (every prompt position)", all, want, tol.Quantity(t, "logits"))
+
+	var gen generationJSON
+	golden.ReadJSON(t, c.Expected("generation.json"), &gen)
+	for s, st := range gen.Steps {
+		if s > 0 {
+			if err := seq.Append(gen.Steps[s-1].ID); err != nil {
+				t.Fatal(err)
 			}
-		})
+			if logits, err = seq.Forward(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, _ := golden.Float64s(t, f, fmt.Sprintf("f64.step%d.logits_last", s))
+		golden.Compare(t, fmt.Sprintf("step %d logits", s), logits, want, tol.Quantity(t, "step_logits_last"))
+		if got := core.Argmax(logits); got != st.ID {
+			t.Errorf("step %d: greedy token %d, want %d", s, got, st.ID)
+		}
+		top := core.TopK(logits, 5)
+		for k, w := range st.Top5 {
+			if top[k].ID != w.ID {
+				t.Errorf("step %d top5[%d]: id %d, want %d", s, k, top[k].ID, w.ID)
+			}
+			golden.Compare(t, fmt.Sprintf("step %d top5[%d] prob", s, k), []float64{top[k].Prob}, []float64{w.Prob}, tol.Quantity(t, "top5_prob"))
+		}
 	}
 }
 

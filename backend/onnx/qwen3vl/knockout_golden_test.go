@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/golden"
@@ -66,8 +67,16 @@ func (s modeStrategy) Mask(_ context.Context, req sdk.MaskRequest) (sdk.MaskResp
 
 func TestGoldenKnockout(t *testing.T) {
 	rt := runtimeForTest(t)
-	for _, c := range golden.Cases(t, "qwen3_vl_*") {
-		m, err := Load(rt, c.Checkpoint(), Options{Recompute: true})
+	for _, dev := range testDevices() {
+		for _, c := range golden.Cases(t, "qwen3_vl_*") {
+			testGoldenKnockout(t, rt, dev, c)
+		}
+	}
+}
+
+func testGoldenKnockout(t *testing.T, rt *ort.Runtime, dev ort.Device, c golden.Case) {
+	{
+		m, err := Load(rt, c.Checkpoint(), Options{Recompute: true, Session: ort.SessionOptions{Device: dev}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +91,7 @@ func TestGoldenKnockout(t *testing.T) {
 			texts[id] = gen.Texts[i]
 		}
 		for _, method := range []core.Method{core.MethodFast, core.MethodRecompute} {
-			t.Run(c.Name+"/"+string(method), func(t *testing.T) {
+			t.Run(dev.String()+"/"+c.Name+"/"+string(method), func(t *testing.T) {
 				rows := &rowCollector{}
 				a := &core.Analyzer{
 					Model:    m,

@@ -75,6 +75,15 @@ func Load(rt *ort.Runtime, dir string, opts Options) (*Model, error) {
 		// float32 kernels only.
 		opts.Session.OptimizationLevel = ort.OptimizeBasic
 	}
+	if opts.Session.Device.Kind == ort.CUDA {
+		// TF32 matmuls would cost ~3 decimal digits: keep float32 exact, as
+		// the golden tolerance assumes.
+		cuda := map[string]string{"use_tf32": "0"}
+		for k, v := range opts.Session.CUDAOptions {
+			cuda[k] = v
+		}
+		opts.Session.CUDAOptions = cuda
+	}
 	if opts.Session.IntraOpThreads == 0 {
 		opts.Session.IntraOpThreads = runtime.NumCPU()
 	}
