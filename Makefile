@@ -12,8 +12,9 @@ help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
 
 .PHONY: build
-build: ## Build bin/vlmask
+build: ## Build bin/vlmask and the built-in plugins as standalone bin/vlmask-plugin-*
 	$(GO) build $(GOFLAGS) -o $(BIN)/vlmask ./cmd/vlmask
+	$(GO) build $(GOFLAGS) -o $(BIN)/ ./plugins/masking-text/cmd/... ./plugins/masking-vision/cmd/... ./plugins/masking-both/cmd/... ./plugins/metrics/cmd/...
 
 .PHONY: ort
 ort: ## Fetch the pinned ONNX Runtime 1.30.0 (CPU) into the cache (~/.cache/vlmask)
@@ -27,9 +28,20 @@ ort-cuda: ## Fetch ONNX Runtime 1.29.0 with its CUDA providers (needs CUDA 13 + 
 test-tools: ## Install the node packages tests use as independent Parquet readers
 	@VLMASK_REQUIRE_TEST_TOOLS=1 scripts/install-test-tools.sh
 
+# Packages whose concurrency is tested under the race detector (needs cgo).
+RACE_PKGS := ./backend/onnx/ort/ ./core/ ./core/pluginhost/ ./core/results/ ./sdk/...
+
 .PHONY: test
 test: ort test-tools ## Run every test (fetches what the tests need first)
 	$(GO) test $(GOFLAGS) ./...
+	CGO_ENABLED=1 $(GO) test $(GOFLAGS) -race $(RACE_PKGS)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+FUZZTIME ?= 30s
+.PHONY: fuzz
+fuzz: ## Fuzz the safetensors header parser and the tokenizer briefly (FUZZTIME each)
+	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzParseHeader$$' -fuzztime $(FUZZTIME) ./core/safetensors
+	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime $(FUZZTIME) ./core/tokenizer
 
 .PHONY: lint
 lint: ## gofmt check and go vet
@@ -37,8 +49,13 @@ lint: ## gofmt check and go vet
 	$(GO) vet ./...
 
 .PHONY: proto
-proto: ## Regenerate generated protobuf code (needs protoc and protoc-gen-go)
+proto: ## Regenerate the protobuf code (needs protoc 3.21, protoc-gen-go v1.36.12, protoc-gen-go-grpc v1.6.2)
 	cd backend/onnx/onnxpb && protoc --proto_path=. --go_out=. --go_opt=paths=source_relative --go_opt=Monnx.proto=github.com/vlmask/vlmask/backend/onnx/onnxpb onnx.proto
+	cd sdk/internal/pb/pluginv1 && protoc --proto_path=. --go_out=. --go_opt=paths=source_relative --go-grpc_out=. --go-grpc_opt=paths=source_relative plugin.proto
+
+.PHONY: proto-check
+proto-check: proto ## Fail if the committed generated code differs from a regeneration
+	git diff --exit-code -- backend/onnx/onnxpb sdk/internal/pb
 
 .PHONY: demo
 demo: build ort ## Run the embedded demo
