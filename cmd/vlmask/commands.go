@@ -9,6 +9,7 @@ func (a *app) commands() []*cli.Command {
 		a.generateCommand(),
 		a.inputsCommand(),
 		a.pluginsCommand(),
+		a.reportCommand(),
 		a.versionCommand(),
 		a.servePluginCommand(),
 	}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"encoding/json"
+
+	"github.com/urfave/cli/v2"
+	"github.com/vlmask/vlmask/core/report"
+	"github.com/vlmask/vlmask/core/results"
+)
+
+func (a *app) reportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "summarise a results file: the most affected tokens per band of layers",
+		ArgsUsage: "FILE.parquet|FILE.csv",
+		Description: "Averages each token's (or group's) metric over the layers of each band and the analysed steps.\n" +
+			"Example: vlmask report output/vl_masking_results.parquet --variant Attn --top 10",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "variant", Value: "Full", Usage: "variant to rank by: Full, Attn, Head_N, ..."},
+			&cli.StringFlag{Name: "metric", Value: results.ColumnL2Distance, Usage: "l2_distance or cosine_distance"},
+			&cli.IntFlag{Name: "top", Value: 5, Usage: "entries per band"},
+			&cli.IntFlag{Name: "bands", Value: 3, Usage: "layer bands (3: early, middle, late)"},
+			jsonFlag("print JSON"),
+		},
+		Action: a.report,
+	}
+}
+
+func (a *app) report(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return usageErr("report takes one results file")
+	}
+	rows, _, err := results.Read(c.Args().First())
+	if err != nil {
+		return withCode(ExitInput, err)
+	}
+	s, err := report.Summarize(rows, report.Options{Variant: c.String("variant"), Metric: c.String("metric"), Top: c.Int("top"), Bands: c.Int("bands")})
+	if err != nil {
+		return usageErr("%s: %v", c.Args().First(), err)
+	}
+	if c.Bool(flagJSON) {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	return s.Write(a.stdout)
+}

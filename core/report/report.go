@@ -1,0 +1,179 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/vlmask/vlmask/core/results"
+)
+
+// Options select what a summary ranks.
+type Options struct {
+	// Variant is the row variant to rank by (default "Full").
+	Variant string
+	// Metric is "l2_distance" (default) or "cosine_distance".
+	Metric string
+	// Top is how many entries each band lists (default 5).
+	Top int
+	// Bands is how many layer bands to split the layers into (default 3:
+	// early, middle, late).
+	Bands int
+}
+
+// Entry is one knocked-out token or group in a band.
+type Entry struct {
+	Position int
+	Label    string // the token text, or the group's label
+	Modality string
+	Patch    string // "img0 r1 c2" for image tokens, else ""
+	Mean     float64
+}
+
+// Band is a range of layers and its most affected entries.
+type Band struct {
+	Name         string
+	FirstLayer   int
+	LastLayer    int
+	Entries      []Entry
+	Observations int // rows averaged
+}
+
+// Summary is the whole report.
+type Summary struct {
+	Variant, Metric string
+	Steps           int
+	Bands           []Band
+}
+
+type key struct {
+	pos   int
+	label string
+}
+
+// Summarize ranks rows (as results.Read returns them).
+func Summarize(rows []results.Row, opts Options) (*Summary, error) {
+	if opts.Variant == "" {
+		opts.Variant = "Full"
+	}
+	if opts.Metric == "" {
+		opts.Metric = results.ColumnL2Distance
+	}
+	if opts.Top <= 0 {
+		opts.Top = 5
+	}
+	if opts.Bands <= 0 {
+		opts.Bands = 3
+	}
+	if opts.Metric != results.ColumnL2Distance && opts.Metric != results.ColumnCosineDistance {
+		return nil, fmt.Errorf("metric %q: want %s or %s", opts.Metric, results.ColumnL2Distance, results.ColumnCosineDistance)
+	}
+	maxLayer, maxStep := -1, -1
+	for _, r := range rows {
+		maxLayer, maxStep = max(maxLayer, r.Layer), max(maxStep, r.Step)
+	}
+	if maxLayer < 0 {
+		return nil, fmt.Errorf("no rows")
+	}
+	layers := maxLayer + 1
+	nb := min(opts.Bands, layers)
+	s := &Summary{Variant: opts.Variant, Metric: opts.Metric, Steps: maxStep + 1}
+	names := bandNames(nb)
+	for b := 0; b < nb; b++ {
+		s.Bands = append(s.Bands, Band{Name: names[b], FirstLayer: b * layers / nb, LastLayer: (b+1)*layers/nb - 1})
+	}
+	type acc struct {
+		e     Entry
+		sum   float64
+		count int
+	}
+	accs := make([]map[key]*acc, nb)
+	for b := range accs {
+		accs[b] = map[key]*acc{}
+	}
+	for _, r := range rows {
+		if r.Variant != opts.Variant {
+			continue
+		}
+		v := r.L2Distance
+		if opts.Metric == results.ColumnCosineDistance {
+			v = r.CosineDistance
+		}
+		if math.IsNaN(v) {
+			continue
+		}
+		b := r.Layer * nb / layers
+		label := r.TokenMasked
+		if r.GroupSize > 1 {
+			label = r.GroupLabel
+		}
+		k := key{r.TokenPosition, label}
+		a := accs[b][k]
+		if a == nil {
+			e := Entry{Position: r.TokenPosition, Label: label, Modality: r.Modality}
+			if r.ImageIndex >= 0 && r.PatchRow >= 0 {
+				e.Patch = fmt.Sprintf("img%d r%d c%d", r.ImageIndex, r.PatchRow, r.PatchCol)
+			}
+			a = &acc{e: e}
+			accs[b][k] = a
+		}
+		a.sum += v
+		a.count++
+		s.Bands[b].Observations++
+	}
+	for b := range s.Bands {
+		var entries []Entry
+		for _, a := range accs[b] {
+			e := a.e
+			e.Mean = a.sum / float64(a.count)
+			entries = append(entries, e)
+		}
+		sort.Slice(entries, func(i, j int) bool {
+			if entries[i].Mean != entries[j].Mean {
+				return entries[i].Mean > entries[j].Mean
+			}
+			return entries[i].Position < entries[j].Position
+		})
+		s.Bands[b].Entries = entries[:min(opts.Top, len(entries))]
+	}
+	if s.Bands[0].Observations == 0 {
+		return nil, fmt.Errorf("no %s rows", opts.Variant)
+	}
+	return s, nil
+}
+
+func bandNames(n int) []string {
+	switch n {
+	case 1:
+		return []string{"all layers"}
+	case 2:
+		return []string{"early", "late"}
+	case 3:
+		return []string{"early", "middle", "late"}
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("band %d", i+1)
+	}
+	return out
+}
+
+// Write prints the summary as text.
+func (s *Summary) Write(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "most affected tokens by mean %s of the %s update (%d steps):\n", s.Metric, s.Variant, s.Steps)
+	for _, band := range s.Bands {
+		fmt.Fprintf(&b, "  %s layers %d–%d:\n", band.Name, band.FirstLayer, band.LastLayer)
+		for _, e := range band.Entries {
+			where := e.Patch
+			if where == "" {
+				where = e.Modality
+			}
+			fmt.Fprintf(&b, "    %-8.4g pos %-4d %-14s %q\n", e.Mean, e.Position, where, e.Label)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
