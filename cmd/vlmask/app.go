@@ -50,9 +50,8 @@ func (a *app) cli() *cli.App {
 		Before:    a.setup,
 		Commands:  a.commands(),
 		// Errors are printed once, by run, with their exit code.
-		ExitErrHandler:         func(*cli.Context, error) {},
-		HideHelpCommand:        true,
-		UseShortOptionHandling: true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		HideHelpCommand: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErr("%v", err)
 		},
@@ -61,9 +60,16 @@ func (a *app) cli() *cli.App {
 
 // setup configures logging from --log-level before any command runs.
 func (a *app) setup(c *cli.Context) error {
-	level := hclog.LevelFromString(c.String(flagLogLevel))
+	name := c.String(flagLogLevel)
+	level := hclog.LevelFromString(name)
+	if name == "off" {
+		level = hclog.Off
+	}
 	if level == hclog.NoLevel {
 		return usageErr("--log-level %q: want trace, debug, info, warn, error or off", c.String(flagLogLevel))
+	}
+	if c.Bool(flagVerbose) && level > hclog.Info {
+		level = hclog.Info
 	}
 	a.log = hclog.New(&hclog.LoggerOptions{
 		Name:   "vlmask",

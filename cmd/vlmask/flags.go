@@ -9,6 +9,7 @@ import (
 // Flag names, shared by the commands that read them.
 const (
 	flagLogLevel = "log-level"
+	flagVerbose  = "verbose"
 	flagQuiet    = "quiet"
 	flagJSON     = "json"
 
@@ -56,6 +57,8 @@ func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: flagLogLevel, Value: "warn", Category: catLogging, EnvVars: []string{"VLMASK_LOG", "VLMASK_LOG_LEVEL"},
 			Usage: "log level on stderr: trace, debug, info, warn, error, off"},
+		&cli.BoolFlag{Name: flagVerbose, Category: catLogging, EnvVars: envVar(flagVerbose),
+			Usage: "log at info level: the device chosen, load time and peak memory, plugin starts"},
 	}
 }
 
