@@ -78,14 +78,14 @@ func (a *Analyzer) ExtraColumns(ctx context.Context) ([]string, error) {
 	return p.extra, nil
 }
 
-// layerVectors are one layer's baseline and knocked-out vectors: row 0 is
-// the baseline, row g+1 group g.
-type layerVectors struct {
-	layer  int
-	heads  []float64 // [G+1, heads·headDim]
-	attn   []float64 // [G+1, hidden]
-	update []float64 // [G+1, hidden]
-	mass   []float64 // [G, heads]: baseline attention on each group
+// LayerVectors are one layer's baseline and knocked-out vectors at the
+// final position: row 0 is the baseline, row g+1 group g.
+type LayerVectors struct {
+	Layer  int
+	Heads  []float64 // [G+1, heads·headDim]: head outputs before o_proj
+	Attn   []float64 // [G+1, hidden]: attention outputs after o_proj
+	Update []float64 // [G+1, hidden]: layer output − layer input
+	Mass   []float64 // [G, heads]: baseline attention on each group
 }
 
 // stepRun is one analysis step: it turns each layer's probe into rows.
@@ -99,7 +99,7 @@ type stepRun struct {
 	tokens []sdk.Token
 	groups []sdk.Group
 
-	pending            []*layerVectors // layers waiting for the step's generated token
+	pending            []*LayerVectors // layers waiting for the step's generated token
 	rows, deferredRows int64
 }
 
@@ -130,44 +130,55 @@ func (st *stepRun) finish(ctx context.Context, target int) error {
 			return err
 		}
 		if st.a.Observer != nil {
-			st.a.Observer.LayerDone(st.step, v.layer, st.spec.NumLayers)
+			st.a.Observer.LayerDone(st.step, v.Layer, st.spec.NumLayers)
 		}
 	}
 	st.pending = nil
 	return nil
 }
 
-// vectors computes a layer's baseline and knocked-out head outputs,
-// attention outputs and updates.
-func (st *stepRun) vectors(ctx context.Context, p LayerProbe) (*layerVectors, error) {
-	spec := st.spec
+// vectors computes a layer's baseline and knocked-out vectors for the
+// step's groups.
+func (st *stepRun) vectors(ctx context.Context, p LayerProbe) (*LayerVectors, error) {
+	return KnockoutVectors(ctx, p, st.spec, st.groups, st.opts.Method)
+}
+
+// KnockoutVectors computes, at one layer, the final position's head
+// outputs, attention outputs and layer updates with nothing knocked out
+// (row 0) and with each group's keys knocked out (row g+1), plus each
+// group's baseline attention mass per head, by the given method. It is the
+// engine's core step, exported for cross-checks such as fast against
+// recompute in float64.
+func KnockoutVectors(ctx context.Context, p LayerProbe, spec Spec, groups []sdk.Group, method Method) (*LayerVectors, error) {
 	att, err := newAttention(spec, p.SeqLen(), p.Scores(), p.Values())
 	if err != nil {
 		return nil, err
 	}
-	g := len(st.groups)
+	g := len(groups)
 	width := spec.NumHeads * spec.HeadDim
-	v := &layerVectors{layer: p.Layer(), mass: make([]float64, g*spec.NumHeads)}
-	for i, grp := range st.groups {
+	v := &LayerVectors{Layer: p.Layer(), Mass: make([]float64, g*spec.NumHeads)}
+	for i, grp := range groups {
 		for h := 0; h < spec.NumHeads; h++ {
-			v.mass[i*spec.NumHeads+h] = att.mass(h, grp.Positions)
+			v.Mass[i*spec.NumHeads+h] = att.mass(h, grp.Positions)
 		}
 	}
-	switch st.opts.Method {
+	switch method {
 	case MethodRecompute:
 		sets := make([][]int, 0, g+1)
 		sets = append(sets, nil) // the baseline: nothing masked
-		for _, grp := range st.groups {
+		for _, grp := range groups {
 			sets = append(sets, grp.Positions)
 		}
-		v.heads, v.attn, v.update, err = p.Recompute(ctx, sets)
-	default:
-		v.heads = make([]float64, (g+1)*width)
-		copy(v.heads, att.out)
-		for i, grp := range st.groups {
-			att.knockout(grp.Positions, v.heads[(i+1)*width:(i+2)*width])
+		v.Heads, v.Attn, v.Update, err = p.Recompute(ctx, sets)
+	case MethodFast, "":
+		v.Heads = make([]float64, (g+1)*width)
+		copy(v.Heads, att.out)
+		for i, grp := range groups {
+			att.knockout(grp.Positions, v.Heads[(i+1)*width:(i+2)*width])
 		}
-		v.attn, v.update, err = p.Tail(ctx, v.heads, g+1)
+		v.Attn, v.Update, err = p.Tail(ctx, v.Heads, g+1)
+	default:
+		return nil, fmt.Errorf("knockout method %q: want %s or %s", method, MethodFast, MethodRecompute)
 	}
 	if err != nil {
 		return nil, err
@@ -176,14 +187,14 @@ func (st *stepRun) vectors(ctx context.Context, p LayerProbe) (*layerVectors, er
 }
 
 // emit scores one layer with every metric and writes its rows.
-func (st *stepRun) emit(ctx context.Context, v *layerVectors, target int) (int64, error) {
+func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64, error) {
 	spec := st.spec
 	g := len(st.groups)
 	batches := st.batches(v)
 	// values[column][variant] = one value per group
 	values := map[string]map[string][]float32{}
 	for mi, m := range st.plan.metrics {
-		req := sdk.ScoreRequest{Step: st.step, Layer: v.layer, Groups: st.groups, TargetTokenID: target}
+		req := sdk.ScoreRequest{Step: st.step, Layer: v.Layer, Groups: st.groups, TargetTokenID: target}
 		for _, b := range batches {
 			if slices.Contains(st.plan.wants[mi], classOf(b.Variant)) {
 				req.Batches = append(req.Batches, b)
@@ -230,7 +241,7 @@ func (st *stepRun) emit(ctx context.Context, v *layerVectors, target int) (int64
 	}
 	rows := make([]results.Row, 0, g*perGroup)
 	for gi, grp := range st.groups {
-		base := st.rowBase(v.layer, grp)
+		base := st.rowBase(v.Layer, grp)
 		for _, name := range variants {
 			r := base
 			r.Variant = name
@@ -249,7 +260,7 @@ func (st *stepRun) emit(ctx context.Context, v *layerVectors, target int) (int64
 		}
 		var sum float64
 		for h := 0; h < spec.NumHeads; h++ {
-			w := v.mass[gi*spec.NumHeads+h]
+			w := v.Mass[gi*spec.NumHeads+h]
 			sum += w
 			rows = append(rows, st.weightRow(base, variantWeightPrefix+strconv.Itoa(h), w))
 		}
@@ -278,7 +289,7 @@ func (st *stepRun) weightRow(base results.Row, variant string, w float64) result
 }
 
 // batches builds the vectors every metric may ask for, in float32.
-func (st *stepRun) batches(v *layerVectors) []sdk.VectorBatch {
+func (st *stepRun) batches(v *LayerVectors) []sdk.VectorBatch {
 	spec := st.spec
 	g := len(st.groups)
 	split := func(name string, all []float64, rowWidth, off, dim int) sdk.VectorBatch {
@@ -296,13 +307,13 @@ func (st *stepRun) batches(v *layerVectors) []sdk.VectorBatch {
 		return b
 	}
 	out := []sdk.VectorBatch{
-		split(VariantFull, v.update, spec.Hidden, 0, spec.Hidden),
-		split(VariantAttn, v.attn, spec.Hidden, 0, spec.Hidden),
+		split(VariantFull, v.Update, spec.Hidden, 0, spec.Hidden),
+		split(VariantAttn, v.Attn, spec.Hidden, 0, spec.Hidden),
 	}
 	if st.plan.headVecs {
 		width := spec.NumHeads * spec.HeadDim
 		for h := 0; h < spec.NumHeads; h++ {
-			out = append(out, split(variantHeadPrefix+strconv.Itoa(h), v.heads, width, h*spec.HeadDim, spec.HeadDim))
+			out = append(out, split(variantHeadPrefix+strconv.Itoa(h), v.Heads, width, h*spec.HeadDim, spec.HeadDim))
 		}
 	}
 	return out
