@@ -10,6 +10,7 @@ func (a *app) commands() []*cli.Command {
 		a.inputsCommand(),
 		a.pluginsCommand(),
 		a.reportCommand(),
+		a.testmodelCommand(),
 		a.versionCommand(),
 		a.servePluginCommand(),
 	}

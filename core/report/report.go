@@ -32,12 +32,15 @@ type Entry struct {
 	Mean     float64
 }
 
-// Band is a range of layers and its most affected entries.
+// Band is a range of layers and its most affected entries, ranked
+// separately for text tokens and for image patches (and mixed groups), so
+// that a few hundred patches do not crowd out the words or the reverse.
 type Band struct {
 	Name         string
 	FirstLayer   int
 	LastLayer    int
-	Entries      []Entry
+	Text         []Entry
+	Image        []Entry
 	Observations int // rows averaged
 }
 
@@ -124,24 +127,34 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 		s.Bands[b].Observations++
 	}
 	for b := range s.Bands {
-		var entries []Entry
+		var text, image []Entry
 		for _, a := range accs[b] {
 			e := a.e
 			e.Mean = a.sum / float64(a.count)
-			entries = append(entries, e)
-		}
-		sort.Slice(entries, func(i, j int) bool {
-			if entries[i].Mean != entries[j].Mean {
-				return entries[i].Mean > entries[j].Mean
+			if e.Modality == "text" {
+				text = append(text, e)
+			} else {
+				image = append(image, e)
 			}
-			return entries[i].Position < entries[j].Position
-		})
-		s.Bands[b].Entries = entries[:min(opts.Top, len(entries))]
+		}
+		s.Bands[b].Text = top(text, opts.Top)
+		s.Bands[b].Image = top(image, opts.Top)
 	}
 	if s.Bands[0].Observations == 0 {
 		return nil, fmt.Errorf("no %s rows", opts.Variant)
 	}
 	return s, nil
+}
+
+// top sorts entries by mean, largest first (ties by position), and keeps n.
+func top(entries []Entry, n int) []Entry {
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].Mean != entries[j].Mean {
+			return entries[i].Mean > entries[j].Mean
+		}
+		return entries[i].Position < entries[j].Position
+	})
+	return entries[:min(n, len(entries))]
 }
 
 func bandNames(n int) []string {
@@ -166,12 +179,22 @@ func (s *Summary) Write(w io.Writer) error {
 	fmt.Fprintf(&b, "most affected tokens by mean %s of the %s update (%d steps):\n", s.Metric, s.Variant, s.Steps)
 	for _, band := range s.Bands {
 		fmt.Fprintf(&b, "  %s layers %d–%d:\n", band.Name, band.FirstLayer, band.LastLayer)
-		for _, e := range band.Entries {
-			where := e.Patch
-			if where == "" {
-				where = e.Modality
+		for _, list := range []struct {
+			name    string
+			entries []Entry
+		}{{"text", band.Text}, {"image", band.Image}} {
+			if len(list.entries) == 0 {
+				continue
 			}
-			fmt.Fprintf(&b, "    %-8.4g pos %-4d %-14s %q\n", e.Mean, e.Position, where, e.Label)
+			fmt.Fprintf(&b, "    %s:", list.name)
+			for _, e := range list.entries {
+				name := fmt.Sprintf("%q", e.Label)
+				if e.Patch != "" {
+					name = "[" + e.Patch + "]"
+				}
+				fmt.Fprintf(&b, "  %s@%d %.4g", name, e.Position, e.Mean)
+			}
+			b.WriteString("\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())

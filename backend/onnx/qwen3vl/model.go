@@ -114,6 +114,11 @@ func (m *Model) load(opts Options) error {
 	lmHead := "lm_head.weight"
 	if m.cfg.Family == checkpoint.Qwen3VL {
 		m.text.prefix = "model.language_model."
+	}
+	// A Qwen3-VL checkpoint saved without its vision tower (vlmask testmodel
+	// can write one for text benchmarks) runs text-only; an image then gets
+	// an error naming the missing tensor.
+	if m.cfg.Family == checkpoint.Qwen3VL && m.set.Has(visionProbeTensor) {
 		vc := m.cfg.Vision
 		m.vision = &visionDims{
 			depth: int64(vc.Depth), hidden: int64(vc.HiddenSize), inter: int64(vc.IntermediateSize),

@@ -21,6 +21,10 @@ func (v visionDims) headDim() int64   { return v.hidden / v.heads }
 func (v visionDims) patchDim() int64  { return v.inChans * v.temporal * v.patch * v.patch }
 func (v visionDims) mergeUnit() int64 { return v.merge * v.merge }
 
+// visionProbeTensor is the tensor whose presence says a checkpoint carries
+// its vision tower.
+const visionProbeTensor = "model.visual.patch_embed.proj.weight"
+
 // visionLayerNormEps is the eps of every LayerNorm in the Qwen3-VL vision
 // tower (hard-coded in transformers, not in config.json).
 const visionLayerNormEps = 1e-6

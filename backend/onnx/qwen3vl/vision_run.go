@@ -21,7 +21,7 @@ type ImageFeatures struct {
 // EncodeImage runs the vision tower on one preprocessed image.
 func (m *Model) EncodeImage(ctx context.Context, im core.Image) (*ImageFeatures, error) {
 	if m.vision == nil {
-		return nil, fmt.Errorf("this checkpoint has no vision tower: %w", ErrUnsupported)
+		return nil, fmt.Errorf("this checkpoint has no vision tower (no tensor %s): %w", visionProbeTensor, ErrUnsupported)
 	}
 	v := m.vision
 	if im.GridT != 1 {
