@@ -1,0 +1,33 @@
+// Package testmodel writes random-weight Hugging Face checkpoints that vlmask
+// loads exactly like downloaded ones: the tiny Qwen3-VL model behind
+// `make demo` and the tests, and checkpoints with the real Qwen3-VL-2B shapes
+// for benchmarks.
+//
+// Generate writes a complete checkpoint directory: config.json,
+// generation_config.json, model.safetensors (or shards with
+// model.safetensors.index.json when the weights are large), a small
+// byte-level BPE tokenizer in the exact Qwen2/Qwen3 file formats
+// (tokenizer.json, vocab.json, merges.txt, tokenizer_config.json), the real
+// Qwen3-VL Instruct chat template (chat_template.json), and the image and
+// video preprocessor configurations. File names, field names, tensor names
+// and shapes mirror what transformers 4.57.6 saves for
+// Qwen3VLForConditionalGeneration (and Qwen3ForCausalLM for the text-only
+// family), as the golden checkpoints in ../shared/golden show.
+//
+// Everything is deterministic. The tokenizer is learned from an embedded
+// English corpus and does not depend on the seed. Each tensor is drawn from
+// its own math/rand/v2 PCG streams, keyed by the seed and the tensor's name,
+// so a tensor's values do not depend on the other tensors, on the number of
+// layers or on how many goroutines draw them; bfloat16 output is the float32
+// values rounded to nearest even. The initialization follows the golden
+// checkpoints: Linear and Conv weights N(0, 1/fan_in), biases N(0, 0.1²),
+// token embeddings N(0, 1), the vision position table N(0, 0.5²), norm
+// weights 1 + N(0, 0.1²).
+//
+// NewPlan resolves Options into the configuration values and the tensor list
+// without drawing any weight, so large presets can be checked cheaply.
+//
+// Calls go one way: the CLI (vlmask testmodel, make demo), benchmarks and
+// tests call Generate or NewPlan; this package calls core/safetensors to
+// write the weights and nothing else of vlmask's.
+package testmodel

@@ -1,0 +1,108 @@
+package testmodel
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Families, presets and dtypes that Options accepts.
+const (
+	// FamilyQwen3VL is a Qwen3-VL vision-language model
+	// (Qwen3VLForConditionalGeneration).
+	FamilyQwen3VL = "qwen3_vl"
+	// FamilyQwen3 is a Qwen3 text model (Qwen3ForCausalLM): the same
+	// decoder without a vision tower, with plain RoPE and tied embeddings.
+	FamilyQwen3 = "qwen3"
+
+	// PresetTiny is the golden checkpoints' tiny shape: vocabulary 512,
+	// hidden 64, 4 layers; generating it takes milliseconds.
+	PresetTiny = "tiny"
+	// Preset2B is the real Qwen3-VL-2B-Instruct shape (about 2.1 billion
+	// parameters with the vision tower).
+	Preset2B = "2b"
+
+	// DTypeFloat32 and DTypeBFloat16 are the safetensors dtypes Generate
+	// writes (F32 and BF16), spelled as config.json's "dtype".
+	DTypeFloat32  = "float32"
+	DTypeBFloat16 = "bfloat16"
+)
+
+// maxLayers bounds Options.Layers; more layers than this is a typo, not a
+// test model.
+const maxLayers = 1024
+
+// Options selects what Generate writes. The zero value is the tiny qwen3_vl
+// model with seed 0 in float32.
+type Options struct {
+	// Family is FamilyQwen3VL (the default when empty) or FamilyQwen3.
+	Family string
+	// Preset is PresetTiny (the default when empty) or Preset2B.
+	Preset string
+	// Seed selects the random weights; the tokenizer does not depend on it.
+	Seed uint64
+	// Layers, when positive, replaces the preset's number of decoder
+	// layers (benchmarks use a few layers of the 2B shape). Qwen3-VL's
+	// deepstack_visual_indexes keeps only its first Layers entries when it
+	// has more, since a decoder takes at most one DeepStack feature per
+	// layer.
+	Layers int
+	// Vision says whether the vision tower's weights (model.visual.*) are
+	// written; nil means the family's default (true for qwen3_vl, false
+	// for qwen3). A qwen3_vl checkpoint without them keeps its
+	// vision_config and preprocessor files, so text-only prompts still
+	// work; images need the tower. qwen3 has no vision tower at all.
+	Vision *bool
+	// DType is DTypeFloat32 (the default when empty) or DTypeBFloat16.
+	DType string
+}
+
+// Presets lists the preset names Options.Preset accepts.
+func Presets() []string { return []string{PresetTiny, Preset2B} }
+
+// Families lists the family names Options.Family accepts.
+func Families() []string { return []string{FamilyQwen3VL, FamilyQwen3} }
+
+// DTypes lists the dtype names Options.DType accepts.
+func DTypes() []string { return []string{DTypeFloat32, DTypeBFloat16} }
+
+// resolved is Options with every default applied and checked.
+type resolved struct {
+	family, preset, dtype string
+	seed                  uint64
+	layers                int // 0: the preset's
+	vision                bool
+}
+
+// resolve applies the defaults and checks the options.
+func (o Options) resolve() (resolved, error) {
+	r := resolved{family: o.Family, preset: o.Preset, dtype: o.DType, seed: o.Seed, layers: o.Layers}
+	if r.family == "" {
+		r.family = FamilyQwen3VL
+	}
+	if r.preset == "" {
+		r.preset = PresetTiny
+	}
+	if r.dtype == "" {
+		r.dtype = DTypeFloat32
+	}
+	if !slices.Contains(Families(), r.family) {
+		return r, fmt.Errorf("family %q: want one of %q: %w", r.family, Families(), ErrInvalidOptions)
+	}
+	if !slices.Contains(Presets(), r.preset) {
+		return r, fmt.Errorf("preset %q: want one of %q: %w", r.preset, Presets(), ErrInvalidOptions)
+	}
+	if !slices.Contains(DTypes(), r.dtype) {
+		return r, fmt.Errorf("dtype %q: want one of %q: %w", r.dtype, DTypes(), ErrInvalidOptions)
+	}
+	if r.layers < 0 || r.layers > maxLayers {
+		return r, fmt.Errorf("layers %d: want 0 (the preset's) or 1..%d: %w", r.layers, maxLayers, ErrInvalidOptions)
+	}
+	r.vision = r.family == FamilyQwen3VL
+	if o.Vision != nil {
+		r.vision = *o.Vision
+	}
+	if r.vision && r.family != FamilyQwen3VL {
+		return r, fmt.Errorf("family %q has no vision tower: %w", r.family, ErrInvalidOptions)
+	}
+	return r, nil
+}
