@@ -57,13 +57,23 @@ proto: ## Regenerate the protobuf code (needs protoc 3.21, protoc-gen-go v1.36.1
 proto-check: proto ## Fail if the committed generated code differs from a regeneration
 	git diff --exit-code -- backend/onnx/onnxpb sdk/internal/pb
 
+DEMO_MODEL  ?= build/demo-model
+DEMO_IMAGE  ?= examples/images/house.png
+DEMO_PROMPT ?= What's in this image?
+
 .PHONY: demo
-demo: build ort ## Run the embedded demo
-	$(BIN)/vlmask version
+demo: build ort ## Generate a tiny random-weight model and analyse the bundled image (numbers are meaningless: random weights)
+	$(BIN)/vlmask testmodel --family qwen3_vl --preset tiny --seed 1 --out $(DEMO_MODEL)
+	$(BIN)/vlmask run --model $(DEMO_MODEL) --image $(DEMO_IMAGE) --prompt "$(DEMO_PROMPT)" \
+		--num-tokens 3 --mask-mode both --save-attention-weights --output demo
+	$(BIN)/vlmask report output/demo.parquet
+
+BENCH_OUT ?= bench/results.json
 
 .PHONY: bench
-bench: build ort ## Run the benchmarks and write bench/results.json
-	@echo "no benchmarks yet"
+bench: ort ## Measure knockout/forward, recompute/fast and plugin overhead ratios; writes $(BENCH_OUT)
+	$(GO) build $(GOFLAGS) -o $(BIN)/vlmask-bench ./bench
+	BENCH_OUT=$(BENCH_OUT) $(BIN)/vlmask-bench
 
 .PHONY: clean
 clean: ## Remove build outputs (not the runtime cache)
