@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -39,8 +40,9 @@ type RowWriter interface {
 	Write(rows []results.Row) error
 }
 
-// Observer hears about progress; every method may be called from the
-// analysis goroutine only. A nil Observer is fine.
+// Observer hears about progress. Calls come from one goroutine at a time,
+// in order (LayerDone from the goroutine that writes the rows). A nil
+// Observer is fine.
 type Observer interface {
 	StepStarted(step, numSteps, seqLen int)
 	LayerDone(step, layer, numLayers int)
@@ -147,15 +149,19 @@ func (a *Analyzer) Run(ctx context.Context, in Input, opts Options) (*Result, er
 			observe = st.observe
 		}
 		logits, err := seq.Forward(ctx, observe)
+		if err != nil {
+			if serr := st.stop(); serr != nil && !errors.Is(err, serr) {
+				err = serr // the scorer's failure is what stopped the forward
+			}
+			res.Rows += st.rows
+			return res, fmt.Errorf("step %d: %w", step, err)
+		}
+		next = Argmax(logits)
+		err = st.finish(next)
 		res.Rows += st.rows
 		if err != nil {
 			return res, fmt.Errorf("step %d: %w", step, err)
 		}
-		next = Argmax(logits)
-		if err := st.finish(ctx, next); err != nil {
-			return res, fmt.Errorf("step %d: %w", step, err)
-		}
-		res.Rows += st.deferredRows
 		res.Steps = append(res.Steps, Step{ID: next, Top5: TopK(logits, 5)})
 	}
 	res.GeneratedIDs = append(res.GeneratedIDs, next)

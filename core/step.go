@@ -99,13 +99,15 @@ type stepRun struct {
 	tokens []sdk.Token
 	groups []sdk.Group
 
-	pending            []*LayerVectors // layers waiting for the step's generated token
-	rows, deferredRows int64
+	pending []*LayerVectors // layers waiting for the step's generated token
+	scorer
 }
 
 func (st *stepRun) observe(p LayerProbe) error {
-	ctx := st.ctx
-	v, err := st.vectors(ctx, p)
+	if err := st.failed(); err != nil {
+		return err
+	}
+	v, err := st.vectors(st.ctx, p)
 	if err != nil {
 		return err
 	}
@@ -113,28 +115,18 @@ func (st *stepRun) observe(p LayerProbe) error {
 		st.pending = append(st.pending, v)
 		return nil
 	}
-	n, err := st.emit(ctx, v, -1)
-	st.rows += n
-	if err == nil && st.a.Observer != nil {
-		st.a.Observer.LayerDone(st.step, p.Layer(), st.spec.NumLayers)
-	}
-	return err
+	st.send(v, -1)
+	return nil
 }
 
-// finish scores the layers held back for the generated token.
-func (st *stepRun) finish(ctx context.Context, target int) error {
+// finish scores the layers held back for the generated token, waits for
+// the scorer to write every row of the step, and reports its first error.
+func (st *stepRun) finish(target int) error {
 	for _, v := range st.pending {
-		n, err := st.emit(ctx, v, target)
-		st.deferredRows += n
-		if err != nil {
-			return err
-		}
-		if st.a.Observer != nil {
-			st.a.Observer.LayerDone(st.step, v.Layer, st.spec.NumLayers)
-		}
+		st.send(v, target)
 	}
 	st.pending = nil
-	return nil
+	return st.stop()
 }
 
 // vectors computes a layer's baseline and knocked-out vectors for the

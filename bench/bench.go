@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
+	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/core/pluginhost"
+	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/internal/testmodel"
+	"github.com/vlmask/vlmask/plugins/builtin"
+	"github.com/vlmask/vlmask/sdk"
+)
+
+// scenario is one measured configuration, as written to the JSON report.
+type scenario struct {
+	Name          string             `json:"name"`
+	Tokens        int                `json:"tokens"`
+	Layers        int                `json:"layers"`
+	Runs          int                `json:"runs"`
+	MedianSeconds float64            `json:"median_seconds"`
+	Ratios        map[string]float64 `json:"ratios,omitempty"`
+	Note          string             `json:"note,omitempty"`
+}
+
+// report is the JSON file.
+type report struct {
+	When      string     `json:"when"`
+	Machine   string     `json:"machine"`
+	CPUs      int        `json:"cpus"`
+	Model     string     `json:"model"`
+	Scenarios []scenario `json:"scenarios"`
+}
+
+type discard struct{}
+
+func (discard) Write([]results.Row) error { return nil }
+
+func runBench() error {
+	layers := flag.Int("layers", 2, "decoder layers of the 2B-shaped model (ratios are per layer, so a few suffice)")
+	runs := flag.Int("runs", 3, "repetitions of each fast measurement (the median is reported)")
+	withRecompute := flag.Bool("recompute", true, "also measure the brute-force method (minutes at 300 tokens)")
+	out := flag.String("out", envOr("BENCH_OUT", filepath.Join("bench", "results.json")), "JSON report path")
+	flag.Parse()
+
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "vlmask-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	noVision := false
+	fmt.Fprintf(os.Stderr, "generating a random Qwen3-VL-2B-shaped text model with %d layers…\n", *layers)
+	if err := testmodel.Generate(dir, testmodel.Options{Family: "qwen3_vl", Preset: "2b", Seed: 1, Layers: *layers, Vision: &noVision}); err != nil {
+		return err
+	}
+	rt, err := ort.Load("")
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	m, err := qwen3vl.Load(rt, dir, qwen3vl.Options{Recompute: true})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	spec := m.Spec()
+	rep := &report{
+		When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), CPUs: runtime.NumCPU(),
+		Model: fmt.Sprintf("random weights, Qwen3-VL-2B text shapes (hidden %d, %d heads, %d KV heads, head_dim %d), %d layers",
+			spec.Hidden, spec.NumHeads, spec.NumKVHeads, spec.HeadDim, spec.NumLayers),
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	host, err := pluginhost.New(pluginhost.Options{Builtins: builtin.Names(), SelfExe: self, Context: ctx})
+	if err != nil {
+		return err
+	}
+	defer host.Close()
+	remoteMetrics, err := host.Metric(ctx, "metrics", nil)
+	if err != nil {
+		return err
+	}
+	localMetrics, _ := builtin.Metric("metrics")
+	both, _ := builtin.Masking("masking-both")
+
+	for _, n := range []int{100, 300} {
+		in := randomInput(spec.Vocab, n)
+		forward := measure(*runs, func() error {
+			seq, err := m.Start(ctx, in.Prompt, core.SequenceOptions{})
+			if err != nil {
+				return err
+			}
+			defer seq.Close()
+			_, err = seq.Forward(ctx, nil)
+			return err
+		})
+		analyse := func(method core.Method, metric sdk.Metric) func() error {
+			return func() error {
+				a := &core.Analyzer{Model: m, Strategy: both, Metrics: []sdk.Metric{metric}, Rows: discard{},
+					GeneratedToken: func(pos, id int) sdk.Token { return token(pos, id) }}
+				_, err := a.Run(ctx, in, core.Options{NumTokens: 1, Method: method})
+				return err
+			}
+		}
+		fast := measure(*runs, analyse(core.MethodFast, localMetrics))
+		viaPlugin := measure(*runs, analyse(core.MethodFast, remoteMetrics))
+		recompute := &result{}
+		if *withRecompute {
+			fmt.Fprintf(os.Stderr, "recompute at %d tokens (one run, slow by design)…\n", n)
+			recompute = measure(1, analyse(core.MethodRecompute, localMetrics))
+		}
+		for _, r := range []*result{forward, fast, viaPlugin, recompute} {
+			if r.err != nil {
+				return r.err
+			}
+		}
+		rep.Scenarios = append(rep.Scenarios,
+			scenario{Name: "forward", Tokens: n, Layers: spec.NumLayers, Runs: *runs, MedianSeconds: forward.median},
+			scenario{Name: "knockout_fast", Tokens: n, Layers: spec.NumLayers, Runs: *runs, MedianSeconds: fast.median,
+				Ratios: map[string]float64{"knockout_over_forward": fast.median / forward.median}, Note: "all tokens, Full+Attn+Head, metrics in the host"},
+			scenario{Name: "knockout_fast_metrics_plugin", Tokens: n, Layers: spec.NumLayers, Runs: *runs, MedianSeconds: viaPlugin.median,
+				Ratios: map[string]float64{"plugin_over_host": viaPlugin.median / fast.median}, Note: "the metrics plugin out of process"},
+		)
+		if *withRecompute {
+			rep.Scenarios = append(rep.Scenarios, scenario{Name: "knockout_recompute", Tokens: n, Layers: spec.NumLayers, Runs: 1,
+				MedianSeconds: recompute.median, Ratios: map[string]float64{"recompute_over_fast": recompute.median / fast.median}})
+		}
+	}
+	printReport(rep)
+	return writeReport(*out, rep)
+}
+
+// result is a measurement's median wall time.
+type result struct {
+	median float64
+	err    error
+}
+
+func measure(runs int, f func() error) *result {
+	var secs []float64
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		if err := f(); err != nil {
+			return &result{err: err}
+		}
+		secs = append(secs, time.Since(start).Seconds())
+	}
+	slices.Sort(secs)
+	return &result{median: secs[len(secs)/2]}
+}
+
+// randomInput is a text-only prompt of n random tokens.
+func randomInput(vocab, n int) core.Input {
+	rng := rand.New(rand.NewPCG(uint64(n), 7))
+	p := &core.Prompt{}
+	in := core.Input{Prompt: p}
+	for i := 0; i < n; i++ {
+		id := rng.IntN(min(vocab, 500))
+		p.IDs = append(p.IDs, id)
+		for r := range p.Positions {
+			p.Positions[r] = append(p.Positions[r], int64(i))
+		}
+		in.Tokens = append(in.Tokens, token(i, id))
+	}
+	return in
+}
+
+func token(pos, id int) sdk.Token {
+	return sdk.Token{Position: pos, ID: id, Text: fmt.Sprintf("t%d", id), Modality: sdk.Text, ImageIndex: -1, PatchRow: -1, PatchCol: -1}
+}
+
+func printReport(rep *report) {
+	fmt.Printf("%s\n%s, %d CPUs\n\n", rep.Model, rep.Machine, rep.CPUs)
+	fmt.Printf("%-30s %7s %10s  %s\n", "scenario", "tokens", "median s", "ratios")
+	for _, s := range rep.Scenarios {
+		ratios := ""
+		for k, v := range s.Ratios {
+			ratios += fmt.Sprintf("%s = %.2f ", k, v)
+		}
+		fmt.Printf("%-30s %7d %10.3f  %s\n", s.Name, s.Tokens, s.MedianSeconds, ratios)
+	}
+}
+
+func writeReport(path string, rep *report) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nwrote %s\n", path)
+	return os.Rename(tmp, path)
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// machine names the CPU, from /proc/cpuinfo where there is one.
+func machine() string {
+	name := runtime.GOOS + "/" + runtime.GOARCH
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return name
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return name + ", " + strings.TrimSpace(v)
+		}
+	}
+	return name
+}

@@ -1,0 +1,38 @@
+// Command bench measures vlmask's analysis speed on a random-weight model
+// with Qwen3-VL-2B's text shapes, on the CPU, and reports ratios measured in
+// one run (never absolute timings in tests):
+//
+//   - knockout/forward: one analysis step (every token knocked out at every
+//     layer, Full, Attn and per-head variants) over a plain forward pass of
+//     the same tokens, at about 100 and 300 tokens;
+//   - recompute/fast: the brute-force method over the fast one;
+//   - plugin overhead: the same analysis with the metrics plugin out of
+//     process over the metrics computed in the host.
+//
+// Run it with `make bench`. It prints a table and writes the figures as JSON
+// to $BENCH_OUT (default bench/results.json): one object per scenario with
+// name, tokens, median_seconds and ratios.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/vlmask/vlmask/plugins/builtin"
+)
+
+func main() {
+	// The plugin host serves the built-in metrics by re-executing this
+	// binary, as vlmask does.
+	if len(os.Args) == 3 && os.Args[1] == "serve-plugin" {
+		if err := builtin.ServeBuiltin(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(4)
+		}
+		return
+	}
+	if err := runBench(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
