@@ -49,6 +49,12 @@ func (a *app) cli() *cli.App {
 		Flags:     globalFlags(),
 		Before:    a.setup,
 		Commands:  a.commands(),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErr("unknown command %q; `vlmask --help` lists them", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 		// Errors are printed once, by run, with their exit code.
 		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,

@@ -16,7 +16,7 @@ func (a *app) inputsCommand() *cli.Command {
 		Usage: "show exactly what the model will be fed: chat text, tokens, pixels, grids, position ids",
 		Description: "Runs the front end only (no ONNX Runtime needed). A user debugging a prompt looks here first.\n" +
 			"Example: vlmask inputs --model ./Qwen3-VL-2B-Instruct --image cat.png --prompt 'What is this?'",
-		Flags:  append(modelFlags(true), jsonFlag("print JSON instead of tables")),
+		Flags:  append(modelFlags(), jsonFlag("print JSON instead of tables")),
 		Action: a.inputs,
 	}
 }

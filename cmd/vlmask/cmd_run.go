@@ -20,7 +20,7 @@ func (a *app) runCommand() *cli.Command {
 		Description: "Writes BASE.parquet (and BASE.csv with --format parquet,csv), prints the generated text,\n" +
 			"the first step's top-5 and the row count. --config FILE.yaml runs a batch of prompts instead.\n" +
 			"Example: vlmask run --model ./Qwen3-VL-2B-Instruct --image cat.png --prompt 'What is this?' --num-tokens 3 --mask-mode vision",
-		Flags:  concatFlags(modelFlags(false), analysisFlags(), outputFlags(), pluginFlags(), runtimeFlags()),
+		Flags:  concatFlags(modelFlags(), analysisFlags(), outputFlags(), pluginFlags(), runtimeFlags()),
 		Action: a.run,
 	}
 }

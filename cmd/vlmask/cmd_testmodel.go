@@ -24,13 +24,16 @@ func (a *app) testmodelCommand() *cli.Command {
 			&cli.IntFlag{Name: "layers", Usage: "override the preset's number of decoder layers"},
 			&cli.StringFlag{Name: "dtype", Value: testmodel.DTypeFloat32, Usage: "weights' dtype in the safetensors: float32 or bfloat16"},
 			&cli.BoolFlag{Name: "no-vision", Usage: "leave out the vision tower's weights (text-only prompts still work)"},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "directory to write (created; a previous testmodel output there is replaced)"},
+			&cli.StringFlag{Name: "out", Usage: "directory to write (created; a previous testmodel output there is replaced)"},
 		},
 		Action: a.testmodel,
 	}
 }
 
 func (a *app) testmodel(c *cli.Context) error {
+	if c.String("out") == "" {
+		return usageErr("testmodel needs --out DIR")
+	}
 	start := time.Now()
 	opts := testmodel.Options{
 		Family: c.String("family"), Preset: c.String("preset"), Seed: c.Uint64("seed"),

@@ -3,8 +3,9 @@ package main
 import "github.com/urfave/cli/v2"
 
 // commands is the command table; each handler lives in cmd_<name>.go.
+// Every command reports flag errors as usage errors.
 func (a *app) commands() []*cli.Command {
-	return []*cli.Command{
+	cmds := []*cli.Command{
 		a.runCommand(),
 		a.generateCommand(),
 		a.inputsCommand(),
@@ -14,4 +15,13 @@ func (a *app) commands() []*cli.Command {
 		a.versionCommand(),
 		a.servePluginCommand(),
 	}
+	var mark func([]*cli.Command)
+	mark = func(cs []*cli.Command) {
+		for _, c := range cs {
+			c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageErr("%v", err) }
+			mark(c.Subcommands)
+		}
+	}
+	mark(cmds)
+	return cmds
 }

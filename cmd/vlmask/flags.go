@@ -71,9 +71,9 @@ func runtimeFlags() []cli.Flag {
 	}
 }
 
-func modelFlags(required bool) []cli.Flag {
+func modelFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: flagModel, Aliases: []string{"m"}, Required: required, Category: catModel, EnvVars: envVar(flagModel),
+		&cli.StringFlag{Name: flagModel, Aliases: []string{"m"}, Category: catModel, EnvVars: envVar(flagModel),
 			Usage: "Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json, ...)"},
 		&cli.StringSliceFlag{Name: flagImage, Aliases: []string{"i"}, Category: catModel,
 			Usage: "image file (PNG, JPEG, GIF, WebP); repeat for several images, placed before the text in order"},

@@ -14,7 +14,15 @@ import (
 // `serve-plugin`, and the child inherits the variable).
 const envRunMain = "VLMASK_TEST_RUN_MAIN"
 
+// envFixture makes the test binary serve a fixture plugin (see
+// fixturePlugin) instead of running tests.
+const envFixture = "VLMASK_TEST_FIXTURE"
+
 func TestMain(m *testing.M) {
+	if name := os.Getenv(envFixture); name != "" {
+		serveFixture(name)
+		return
+	}
 	if os.Getenv(envRunMain) == "1" {
 		os.Exit(run(os.Args, os.Stdout, os.Stderr))
 	}

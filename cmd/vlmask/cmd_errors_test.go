@@ -1,0 +1,140 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/internal/golden"
+)
+
+// TestErrorClasses runs the binary for each class of error and checks the
+// exit code and that the one-line message names what it concerns.
+func TestErrorClasses(t *testing.T) {
+	needRuntime(t)
+	c := golden.Cases(t, "qwen3_vl_basic")[0]
+	model := c.Checkpoint()
+	dir := t.TempDir()
+	notImage := filepath.Join(dir, "notes.png")
+	if err := os.WriteFile(notImage, []byte("not a picture"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	corrupt := filepath.Join(dir, "corrupt-model")
+	if err := os.MkdirAll(corrupt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(model)
+	for _, e := range entries {
+		copyFile(t, filepath.Join(model, e.Name()), filepath.Join(corrupt, e.Name()))
+	}
+	weights := filepath.Join(corrupt, "model.safetensors")
+	b, _ := os.ReadFile(weights)
+	if err := os.WriteFile(weights, b[:len(b)/2], 0o644); err != nil { // truncated
+		t.Fatal(err)
+	}
+	blocked := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocked, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(extra ...string) []string {
+		return append([]string{"run", "--model", model, "--prompt", "Hi"}, extra...)
+	}
+	tests := map[string]struct {
+		args []string
+		env  []string
+		code int
+		says []string
+	}{
+		"unknown flag":          {args: []string{"run", "--frobnicate"}, code: ExitUsage, says: []string{"frobnicate"}},
+		"unknown command":       {args: []string{"analyse"}, code: ExitUsage, says: []string{"analyse"}},
+		"testmodel without out": {args: []string{"testmodel"}, code: ExitUsage, says: []string{"--out"}},
+		"inputs without model":  {args: []string{"inputs", "--prompt", "x"}, code: ExitUsage, says: []string{"--model"}},
+		"no model":              {args: []string{"run", "--prompt", "x"}, code: ExitUsage, says: []string{"--model"}},
+		"zero tokens":           {args: run("--num-tokens", "0"), code: ExitUsage, says: []string{"--num-tokens"}},
+		"bad mask mode":         {args: run("--mask-mode", "nouns"), code: ExitUsage, says: []string{"--mask-mode", "nouns"}},
+		"bad device":            {args: run("--device", "tpu"), code: ExitUsage, says: []string{"--device", "tpu"}},
+		"bad format":            {args: run("--format", "xlsx"), code: ExitUsage, says: []string{"--format", "xlsx"}},
+		"missing model":         {args: []string{"run", "--model", filepath.Join(dir, "nowhere"), "--prompt", "x"}, code: ExitInput, says: []string{"nowhere", "config.json"}},
+		"not an image":          {args: run("--image", notImage), code: ExitInput, says: []string{"notes.png"}},
+		"missing prompt file":   {args: []string{"run", "--model", model, "--prompt", filepath.Join(dir, "gone.txt")}, code: ExitInput, says: []string{"gone.txt"}},
+		"truncated weights":     {args: []string{"run", "--model", corrupt, "--prompt", "x", "--device", "cpu"}, code: ExitInput, says: []string{"model.safetensors"}},
+		"unknown plugin":        {args: run("--plugin", "no-such-plugin"), code: ExitPlugin, says: []string{"no-such-plugin"}},
+		"no onnx runtime":       {args: run(), env: []string{"VLMASK_ORT_LIB=" + filepath.Join(dir, "libonnxruntime.so.1")}, code: ExitRuntime, says: []string{"libonnxruntime.so.1", "make ort"}},
+		"unwritable output":     {args: run("--output", filepath.Join(blocked, "out")), code: ExitOutput, says: []string{"file"}},
+		"cuda without cuda":     {args: run("--device", "cuda"), code: ExitRuntime, says: []string{"--device cuda", "CUDA"}},
+		"bad plugin config":     {args: run("--plugin-config", "metrics"), code: ExitUsage, says: []string{"--plugin-config"}},
+		"report of a non-file":  {args: []string{"report", notImage}, code: ExitInput, says: []string{"notes.png"}},
+		"bad log level":         {args: []string{"--log-level", "loud", "version"}, code: ExitUsage, says: []string{"loud"}},
+		"testmodel bad preset":  {args: []string{"testmodel", "--preset", "huge", "--out", filepath.Join(dir, "tm")}, code: ExitUsage, says: []string{"huge"}},
+		"describe unknown name": {args: []string{"plugins", "describe", "nope"}, code: ExitUsage, says: []string{"nope", "metrics"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			res := vlmask(t, t.TempDir(), tc.env, tc.args...)
+			if res.code != tc.code {
+				t.Fatalf("exit %d, want %d\nstderr: %s", res.code, tc.code, res.stderr)
+			}
+			line := strings.TrimSpace(res.stderr)
+			if strings.Count(line, "\n") > 0 && tc.code != ExitUsage {
+				t.Errorf("error is not one line:\n%s", res.stderr)
+			}
+			for _, s := range tc.says {
+				if !strings.Contains(res.stderr, s) {
+					t.Errorf("stderr %q does not mention %q", res.stderr, s)
+				}
+			}
+		})
+	}
+}
+
+// TestVersionAndInputsWithoutRuntime: commands that need no ONNX Runtime
+// work without it, and version says where it looked.
+func TestVersionAndInputsWithoutRuntime(t *testing.T) {
+	c := golden.Cases(t, "qwen3_vl_basic")[0]
+	env := []string{"VLMASK_ORT_LIB=/nonexistent/libonnxruntime.so.1"}
+	res := vlmask(t, t.TempDir(), env, "version")
+	if res.code != 0 || !strings.Contains(res.stdout, "not available") || !strings.Contains(res.stdout, "make ort") {
+		t.Errorf("version without the runtime: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = vlmask(t, t.TempDir(), env, "inputs", "--model", c.Checkpoint(), "--image", c.ImagePaths()[0], "--prompt", c.Input("prompt.txt"), "--json")
+	if res.code != 0 || !strings.Contains(res.stdout, `"input_ids"`) {
+		t.Errorf("inputs without the runtime: exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+// TestPluginCrashKeepsFinishedSteps: a masking plugin that dies at step 1
+// stops the run with a plugin error naming it; the rows of step 0 stay in
+// a readable file marked incomplete.
+func TestPluginCrashKeepsFinishedSteps(t *testing.T) {
+	needRuntime(t)
+	c := golden.Cases(t, "qwen3_vl_textonly")[0]
+	plugins := t.TempDir()
+	installFixture(t, plugins, "crash-at-step-1")
+	dir := t.TempDir()
+	res := vlmask(t, dir, nil, "run", "--model", c.Checkpoint(), "--prompt", c.Input("prompt.txt"), "--num-tokens", "3",
+		"--plugin-dir", plugins, "--plugin", "crash-at-step-1", "--device", "cpu", "--output", "crashed")
+	if res.code != ExitPlugin {
+		t.Fatalf("exit %d, want %d\n%s", res.code, ExitPlugin, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "crash-at-step-1") {
+		t.Errorf("the error does not name the plugin: %s", res.stderr)
+	}
+	rows, meta, err := results.Read(filepath.Join(dir, "output", "crashed.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.Complete || meta.StepsFinished != 1 {
+		t.Errorf("complete %v, %d steps finished; want incomplete after 1", meta.Complete, meta.StepsFinished)
+	}
+	for _, r := range rows {
+		if r.Step != 0 {
+			t.Fatalf("a row of step %d survived", r.Step)
+		}
+	}
+	if len(rows) == 0 {
+		t.Error("the finished step's rows were lost")
+	}
+}
