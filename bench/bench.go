@@ -49,7 +49,7 @@ func (discard) Write([]results.Row) error { return nil }
 
 func runBench() error {
 	layers := flag.Int("layers", 2, "decoder layers of the 2B-shaped model (ratios are per layer, so a few suffice)")
-	runs := flag.Int("runs", 3, "repetitions of each fast measurement (the median is reported)")
+	runs := flag.Int("runs", 5, "repetitions of each fast measurement (the median is reported)")
 	withRecompute := flag.Bool("recompute", true, "also measure the brute-force method (minutes at 300 tokens)")
 	out := flag.String("out", envOr("BENCH_OUT", filepath.Join("bench", "results.json")), "JSON report path")
 	flag.Parse()
@@ -99,7 +99,7 @@ func runBench() error {
 
 	for _, n := range []int{100, 300} {
 		in := randomInput(spec.Vocab, n)
-		forward := measure(*runs, func() error {
+		forwardRun := func() error {
 			seq, err := m.Start(ctx, in.Prompt, core.SequenceOptions{})
 			if err != nil {
 				return err
@@ -107,7 +107,7 @@ func runBench() error {
 			defer seq.Close()
 			_, err = seq.Forward(ctx, nil)
 			return err
-		})
+		}
 		analyse := func(method core.Method, metric sdk.Metric) func() error {
 			return func() error {
 				a := &core.Analyzer{Model: m, Strategy: both, Metrics: []sdk.Metric{metric}, Rows: discard{},
@@ -116,8 +116,9 @@ func runBench() error {
 				return err
 			}
 		}
-		fast := measure(*runs, analyse(core.MethodFast, localMetrics))
-		viaPlugin := measure(*runs, analyse(core.MethodFast, remoteMetrics))
+		// Interleaved, so the machine's drift hits every measurement alike.
+		rs := measureInterleaved(*runs, forwardRun, analyse(core.MethodFast, localMetrics), analyse(core.MethodFast, remoteMetrics))
+		forward, fast, viaPlugin := rs[0], rs[1], rs[2]
 		recompute := &result{}
 		if *withRecompute {
 			fmt.Fprintf(os.Stderr, "recompute at %d tokens (one run, slow by design)…\n", n)
@@ -140,6 +141,11 @@ func runBench() error {
 				MedianSeconds: recompute.median, Ratios: map[string]float64{"recompute_over_fast": recompute.median / fast.median}})
 		}
 	}
+	kv, err := measureKVCache(ctx, m, *runs)
+	if err != nil {
+		return err
+	}
+	rep.Scenarios = append(rep.Scenarios, kv...)
 	printReport(rep)
 	return writeReport(*out, rep)
 }
@@ -161,6 +167,32 @@ func measure(runs int, f func() error) *result {
 	}
 	slices.Sort(secs)
 	return &result{median: secs[len(secs)/2]}
+}
+
+// measureInterleaved runs each function once per round, after one
+// uncounted warm-up round, and returns each one's median.
+func measureInterleaved(runs int, fs ...func() error) []*result {
+	secs := make([][]float64, len(fs))
+	out := make([]*result, len(fs))
+	for round := -1; round < runs; round++ {
+		for i, f := range fs {
+			start := time.Now()
+			if err := f(); err != nil {
+				for j := range out {
+					out[j] = &result{err: err}
+				}
+				return out
+			}
+			if round >= 0 {
+				secs[i] = append(secs[i], time.Since(start).Seconds())
+			}
+		}
+	}
+	for i := range fs {
+		slices.Sort(secs[i])
+		out[i] = &result{median: secs[i][len(secs[i])/2]}
+	}
+	return out
 }
 
 // randomInput is a text-only prompt of n random tokens.
@@ -231,4 +263,63 @@ func machine() string {
 		}
 	}
 	return name
+}
+
+// measureKVCache compares prefilling a prompt and then decoding tokens one
+// at a time (what generation and every analysis step after the first do)
+// with a single forward pass over as many tokens: with the KV cache the two
+// cost about the same.
+func measureKVCache(ctx context.Context, m *qwen3vl.Model, runs int) ([]scenario, error) {
+	const prompt, decode = 300, 16
+	spec := m.Spec()
+	in := randomInput(spec.Vocab, prompt)
+	long := randomInput(spec.Vocab, prompt+decode)
+	rs := measureInterleaved(runs, func() error {
+		a := &core.Analyzer{Model: m, GeneratedToken: token}
+		_, err := a.Run(ctx, in, core.Options{NumTokens: decode + 1})
+		return err
+	}, func() error {
+		seq, err := m.Start(ctx, long.Prompt, core.SequenceOptions{})
+		if err != nil {
+			return err
+		}
+		defer seq.Close()
+		_, err = seq.Forward(ctx, nil)
+		return err
+	}, func() error {
+		// Without a cache, each of the 1+decode steps reruns the whole
+		// sequence so far.
+		for k := 0; k <= decode; k++ {
+			p := *long.Prompt
+			p.IDs = p.IDs[:prompt+k]
+			for r := range p.Positions {
+				p.Positions[r] = p.Positions[r][:prompt+k]
+			}
+			seq, err := m.Start(ctx, &p, core.SequenceOptions{})
+			if err != nil {
+				return err
+			}
+			_, err = seq.Forward(ctx, nil)
+			seq.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	gen, forward, noCache := rs[0], rs[1], rs[2]
+	for _, r := range []*result{gen, forward, noCache} {
+		if r.err != nil {
+			return nil, r.err
+		}
+	}
+	return []scenario{
+		{Name: "forward", Tokens: prompt + decode, Layers: spec.NumLayers, Runs: runs, MedianSeconds: forward.median},
+		{Name: "prefill_then_decode", Tokens: prompt + decode, Layers: spec.NumLayers, Runs: runs, MedianSeconds: gen.median,
+			Ratios: map[string]float64{"over_one_forward": gen.median / forward.median, "no_cache_over_cache": noCache.median / gen.median},
+			Note: fmt.Sprintf("prefill %d tokens, then %d greedy steps of one token each with the KV cache; "+
+				"each decode step still reads every weight, lm_head's 151936×2048 included", prompt, decode)},
+		{Name: "decode_without_cache", Tokens: prompt + decode, Layers: spec.NumLayers, Runs: runs, MedianSeconds: noCache.median,
+			Note: "the same tokens, rerunning the whole sequence at every step"},
+	}, nil
 }

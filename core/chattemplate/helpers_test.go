@@ -5,32 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vlmask/vlmask/internal/golden"
 )
 
-// goldenDir returns ../shared/golden relative to the repository root (the
-// directory holding go.mod), or skips the test when it is absent.
-func goldenDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory; golden data unavailable")
-		}
-		dir = parent
-	}
-	golden := filepath.Join(dir, "..", "shared", "golden")
-	if _, err := os.Stat(golden); err != nil {
-		t.Skipf("golden data not found at %s: %v", golden, err)
-	}
-	return golden
-}
+// goldenDir is ../shared/golden beside the repository; the test skips
+// when it is absent.
+func goldenDir(t testing.TB) string { return golden.Dir(t) }
 
 // writeFiles writes name → content files into a fresh temporary directory
 // and returns it.

@@ -12,35 +12,15 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/vlmask/vlmask/internal/golden"
 	"github.com/vlmask/vlmask/plugins/builtin"
 	"github.com/vlmask/vlmask/sdk"
 	"github.com/vlmask/vlmask/sdk/sdktest"
 )
 
-// goldenDir finds ../shared/golden beside the repository root (the
-// directory holding go.mod), or skips.
-func goldenDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	golden := filepath.Join(dir, "..", "shared", "golden")
-	if _, err := os.Stat(golden); err != nil {
-		t.Skipf("golden data not found at %s (it sits beside the repository): %v", golden, err)
-	}
-	return golden
-}
+// goldenDir is ../shared/golden beside the repository; the test skips
+// when it is absent.
+func goldenDir(t *testing.T) string { return golden.Dir(t) }
 
 // The golden README, "Masked positions, per mask_mode, recomputed for each
 // step's sequence": vision = the <|image_pad|> positions; text = every
