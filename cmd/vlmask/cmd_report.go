@@ -14,7 +14,7 @@ func (a *app) reportCommand() *cli.Command {
 		Usage:     "summarise a results file: the most affected tokens per band of layers",
 		ArgsUsage: "FILE.parquet|FILE.csv",
 		Description: "Averages each token's (or group's) metric over the layers of each band and the analysed steps.\n" +
-			"Example: vlmask report output/vl_masking_results.parquet --variant Attn --top 10",
+			"Flags go before the file. Example: vlmask report --variant Attn --top 10 output/vl_masking_results.parquet",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "variant", Value: "Full", Usage: "variant to rank by: Full, Attn, Head_N, ..."},
 			&cli.StringFlag{Name: "metric", Value: results.ColumnL2Distance, Usage: "l2_distance or cosine_distance"},
@@ -28,7 +28,7 @@ func (a *app) reportCommand() *cli.Command {
 
 func (a *app) report(c *cli.Context) error {
 	if c.NArg() != 1 {
-		return usageErr("report takes one results file")
+		return usageErr("report takes one results file, after its flags (got %q)", c.Args().Slice())
 	}
 	rows, _, err := results.Read(c.Args().First())
 	if err != nil {
