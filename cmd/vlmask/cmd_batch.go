@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
-	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/core/processor"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/batchconfig"
@@ -50,19 +49,11 @@ func (a *app) runBatch(c *cli.Context) error {
 	if c.IsSet(flagOutput) {
 		outDir = c.String(flagOutput)
 	}
-	configs, err := pluginConfigs(c.StringSlice(flagPluginConfig))
-	if err != nil {
-		return err
-	}
-	s, err := a.openSession(c, base.opts.Method == core.MethodRecompute)
+	s, host, configs, err := a.openRun(c, base)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	host, err := a.openPluginHost(c.Context, c)
-	if err != nil {
-		return err
-	}
 	defer host.Close()
 
 	// Plugins start once per mask mode, not per prompt.

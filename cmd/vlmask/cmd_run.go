@@ -1,12 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/core/pluginhost"
 	"github.com/vlmask/vlmask/core/results"
 )
 
@@ -107,19 +109,11 @@ func (a *app) run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	configs, err := pluginConfigs(c.StringSlice(flagPluginConfig))
-	if err != nil {
-		return err
-	}
-	s, err := a.openSession(c, set.opts.Method == core.MethodRecompute)
+	s, host, configs, err := a.openRun(c, set)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	host, err := a.openPluginHost(c.Context, c)
-	if err != nil {
-		return err
-	}
 	defer host.Close()
 	strategy, metrics, err := selectPlugins(c.Context, host, c.StringSlice(flagPlugin), configs, set.maskMode)
 	if err != nil {
@@ -139,6 +133,25 @@ func (a *app) run(c *cli.Context) error {
 		a.printSummary(c, []*summary{sum})
 	}
 	return err
+}
+
+// openRun loads what an analysis run needs: the plugin configurations, the
+// model session and the plugin host.
+func (a *app) openRun(c *cli.Context, set runSettings) (*session, *pluginhost.Host, map[string]json.RawMessage, error) {
+	configs, err := pluginConfigs(c.StringSlice(flagPluginConfig))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := a.openSession(c, set.opts.Method == core.MethodRecompute)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	host, err := a.openPluginHost(c.Context, c)
+	if err != nil {
+		s.Close()
+		return nil, nil, nil, err
+	}
+	return s, host, configs, nil
 }
 
 // shellJoin quotes arguments for the run metadata so the command can be

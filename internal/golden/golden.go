@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/sdk"
+	"github.com/vlmask/vlmask/sdk/sdktest"
 )
 
 // Dir returns the golden data directory, skipping the test when it is absent.
@@ -207,6 +209,19 @@ func Compare(t testing.TB, what string, got, want []float64, tol float64) {
 	if worst > tol {
 		t.Errorf("%s: max |Δ| %.3g at element %d (got %v, want %v) exceeds the tolerance %.3g", what, worst, at, got[at], want[at], tol)
 	}
+}
+
+// Tokens reads the case's token table (tokens.json) as the step-0
+// sequence a masking strategy sees.
+func (c Case) Tokens(t testing.TB) sdk.Sequence {
+	t.Helper()
+	var table []sdktest.TokenRecord
+	ReadJSON(t, c.Expected("tokens.json"), &table)
+	seq, err := sdktest.SequenceFromTokenTable(table)
+	if err != nil {
+		t.Fatalf("%s tokens.json: %v", c.Name, err)
+	}
+	return seq
 }
 
 // Errorf-style helper for messages naming the case.

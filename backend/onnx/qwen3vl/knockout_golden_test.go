@@ -19,30 +19,6 @@ func (c *rowCollector) Write(rows []results.Row) error {
 	return nil
 }
 
-// goldenTokens reads the case's token table (tokens.json).
-func goldenTokens(t *testing.T, c golden.Case) []sdk.Token {
-	t.Helper()
-	var raw []struct {
-		Pos        int    `json:"pos"`
-		ID         int    `json:"id"`
-		Text       string `json:"text"`
-		Modality   string `json:"modality"`
-		ImageIndex *int   `json:"image_index"`
-		PatchRow   *int   `json:"patch_row"`
-		PatchCol   *int   `json:"patch_col"`
-	}
-	golden.ReadJSON(t, c.Expected("tokens.json"), &raw)
-	out := make([]sdk.Token, len(raw))
-	for i, r := range raw {
-		tok := sdk.Token{Position: r.Pos, ID: r.ID, Text: r.Text, Modality: sdk.Modality(r.Modality), ImageIndex: -1, PatchRow: -1, PatchCol: -1}
-		if r.ImageIndex != nil {
-			tok.ImageIndex, tok.PatchRow, tok.PatchCol = *r.ImageIndex, *r.PatchRow, *r.PatchCol
-		}
-		out[i] = tok
-	}
-	return out
-}
-
 // modeStrategy masks single positions by the golden README's rule: vision =
 // the image tokens, text = every other position, both = all.
 type modeStrategy struct {
@@ -102,7 +78,7 @@ func testGoldenKnockout(t *testing.T, rt *ort.Runtime, dev ort.Device, c golden.
 					},
 					Rows: rows,
 				}
-				res, err := a.Run(context.Background(), core.Input{Prompt: goldenPrompt(t, c), Tokens: goldenTokens(t, c)}, core.Options{
+				res, err := a.Run(context.Background(), core.Input{Prompt: goldenPrompt(t, c), Tokens: c.Tokens(t).Tokens}, core.Options{
 					NumTokens: c.Info.NumTokens, Method: method, SaveAttentionWeights: true,
 					StopTokenIDs: m.Config().StopTokenIDs(),
 				})
