@@ -6,25 +6,10 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/sdk"
-)
-
-// Variant names, as the original tool wrote them.
-const (
-	VariantFull          = "Full"
-	VariantAttn          = "Attn"
-	variantHeadPrefix    = "Head_"
-	variantWeightPrefix  = "AttentionWeight_Head_"
-	VariantWeightAverage = "AttentionWeight_Avg"
-)
-
-// Columns the row layout carries as its own fields; every other metric
-// column becomes an extra column.
-const (
-	ColumnL2     = "l2_distance"
-	ColumnCosine = "cosine_distance"
 )
 
 // metricPlan is what the metrics asked for, settled once per analysis.
@@ -45,7 +30,7 @@ func (a *Analyzer) plan(ctx context.Context, opts Options) (*metricPlan, error) 
 			return nil, fmt.Errorf("describe metric: %w", err)
 		}
 		p.wants = append(p.wants, d.Variants)
-		if slices.Contains(d.Variants, sdk.VariantClass("Head")) && !opts.SkipPerHead {
+		if slices.Contains(d.Variants, sdk.VariantHead) && !opts.SkipPerHead {
 			p.headVecs = true
 		}
 		if d.Capabilities.NeedsUnembedding {
@@ -59,7 +44,7 @@ func (a *Analyzer) plan(ctx context.Context, opts Options) (*metricPlan, error) 
 				return nil, fmt.Errorf("metrics %q and %q both produce column %q", other, d.Name, c)
 			}
 			seen[c] = d.Name
-			if c != ColumnL2 && c != ColumnCosine {
+			if c != results.ColumnL2Distance && c != results.ColumnCosineDistance {
 				p.extra = append(p.extra, c)
 			}
 		}
@@ -221,10 +206,10 @@ func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64
 		}
 	}
 
-	variants := []string{VariantFull, VariantAttn}
+	variants := []string{results.VariantFull, results.VariantAttn}
 	if !st.opts.SkipPerHead {
 		for h := 0; h < spec.NumHeads; h++ {
-			variants = append(variants, variantHeadPrefix+strconv.Itoa(h))
+			variants = append(variants, results.VariantHeadPrefix+strconv.Itoa(h))
 		}
 	}
 	perGroup := len(variants)
@@ -237,8 +222,8 @@ func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64
 		for _, name := range variants {
 			r := base
 			r.Variant = name
-			r.L2Distance = pick(values, ColumnL2, name, gi)
-			r.CosineDistance = pick(values, ColumnCosine, name, gi)
+			r.L2Distance = pick(values, results.ColumnL2Distance, name, gi)
+			r.CosineDistance = pick(values, results.ColumnCosineDistance, name, gi)
 			if len(st.plan.extra) > 0 {
 				r.Metrics = make([]float64, len(st.plan.extra))
 				for k, c := range st.plan.extra {
@@ -254,9 +239,9 @@ func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64
 		for h := 0; h < spec.NumHeads; h++ {
 			w := v.Mass[gi*spec.NumHeads+h]
 			sum += w
-			rows = append(rows, st.weightRow(base, variantWeightPrefix+strconv.Itoa(h), w))
+			rows = append(rows, st.weightRow(base, results.VariantAttentionWeightHeadPrefix+strconv.Itoa(h), w))
 		}
-		rows = append(rows, st.weightRow(base, VariantWeightAverage, sum/float64(spec.NumHeads)))
+		rows = append(rows, st.weightRow(base, results.VariantAttentionWeightAvg, sum/float64(spec.NumHeads)))
 	}
 	if err := st.a.Rows.Write(rows); err != nil {
 		return 0, err
@@ -299,13 +284,13 @@ func (st *stepRun) batches(v *LayerVectors) []sdk.VectorBatch {
 		return b
 	}
 	out := []sdk.VectorBatch{
-		split(VariantFull, v.Update, spec.Hidden, 0, spec.Hidden),
-		split(VariantAttn, v.Attn, spec.Hidden, 0, spec.Hidden),
+		split(results.VariantFull, v.Update, spec.Hidden, 0, spec.Hidden),
+		split(results.VariantAttn, v.Attn, spec.Hidden, 0, spec.Hidden),
 	}
 	if st.plan.headVecs {
 		width := spec.NumHeads * spec.HeadDim
 		for h := 0; h < spec.NumHeads; h++ {
-			out = append(out, split(variantHeadPrefix+strconv.Itoa(h), v.Heads, width, h*spec.HeadDim, spec.HeadDim))
+			out = append(out, split(results.VariantHeadPrefix+strconv.Itoa(h), v.Heads, width, h*spec.HeadDim, spec.HeadDim))
 		}
 	}
 	return out
@@ -313,8 +298,8 @@ func (st *stepRun) batches(v *LayerVectors) []sdk.VectorBatch {
 
 // classOf maps a variant name to the class metrics ask for.
 func classOf(variant string) sdk.VariantClass {
-	if len(variant) > len(variantHeadPrefix) && variant[:len(variantHeadPrefix)] == variantHeadPrefix {
-		return sdk.VariantClass("Head")
+	if strings.HasPrefix(variant, results.VariantHeadPrefix) {
+		return sdk.VariantHead
 	}
 	return sdk.VariantClass(variant)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -61,14 +60,4 @@ func mustRun(t *testing.T, dir string, args ...string) cliResult {
 		t.Fatalf("vlmask %v: exit %d\nstderr: %s\nstdout: %s", args, res.code, res.stderr, res.stdout)
 	}
 	return res
-}
-
-// abs makes a path absolute for use from another working directory.
-func abs(t *testing.T, p string) string {
-	t.Helper()
-	a, err := filepath.Abs(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
 }

@@ -1,9 +1,7 @@
 package qwen3vl
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math"
 	"slices"
 	"unsafe"
 
@@ -116,19 +114,6 @@ func float64Bytes(v []float64) []byte {
 		return nil
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), len(v)*8)
-}
-
-// toCompute converts float32 values to the compute dtype's little-endian
-// bytes (a view for float32).
-func toCompute(dt graph.DType, v []float32) []byte {
-	if dt == graph.Float32 {
-		return float32Bytes(v)
-	}
-	out := make([]byte, 8*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint64(out[8*i:], math.Float64bits(float64(x)))
-	}
-	return out
 }
 
 // declarer declares checkpoint tensors in one graph, keeping the first error
