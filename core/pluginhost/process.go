@@ -209,6 +209,14 @@ func (p *process) call(ctx context.Context, op string, fn func(context.Context) 
 		return nil
 	}
 	name := p.cand.name
+	if ctx.Err() == nil && endedByDeadline(err) {
+		// The plugin's server enforces the deadline gRPC sent it and may
+		// reset the stream a moment before this side's timer fires.
+		select {
+		case <-cctx.Done():
+		case <-time.After(deadlineSlack):
+		}
+	}
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("plugin %q: %s: %w", name, op, ctx.Err())

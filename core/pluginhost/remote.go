@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -103,4 +104,18 @@ func (r *remoteMetric) Score(ctx context.Context, req sdk.ScoreRequest) (sdk.Sco
 // isUnavailable reports a broken connection.
 func isUnavailable(err error) bool {
 	return status.Code(err) == codes.Unavailable
+}
+
+// deadlineSlack is how long call waits for its own deadline when the
+// plugin's side reported the call cancelled or past its deadline first.
+const deadlineSlack = 250 * time.Millisecond
+
+// endedByDeadline reports whether err is gRPC's report of a call that was
+// cancelled or ran out of time, on either side of the connection.
+func endedByDeadline(err error) bool {
+	switch status.Code(err) {
+	case codes.DeadlineExceeded, codes.Canceled:
+		return true
+	}
+	return false
 }

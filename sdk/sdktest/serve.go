@@ -40,20 +40,51 @@ func ServeInProcess(t testing.TB, impl any) *plugin.ReattachConfig {
 	} else {
 		go sdk.ServeMetric(metric, opt)
 	}
-	t.Cleanup(func() {
-		cancel()
-		<-closed
-	})
 	select {
 	case rc := <-reattach:
 		rc.ReattachFunc = func() (runner.AttachedRunner, error) { return inProcessRunner{done: closed}, nil }
+		t.Cleanup(func() { stopServing(rc, closed, cancel) })
 		return rc
 	case <-closed:
+		cancel()
 		t.Fatalf("sdktest: serve %T: plugin stopped before it served", impl)
 	case <-time.After(serveTimeout):
+		cancel()
+		<-closed
 		t.Fatalf("sdktest: serve %T: plugin did not start within %s", impl, serveTimeout)
 	}
 	return nil
+}
+
+// stopServing ends an in-process plugin the way a host does, with
+// go-plugin's Shutdown call, unless a client already shut it down. Cancelling
+// the serve context instead is only the fallback: go-plugin stops its server
+// from both the Shutdown handler and the cancelled Serve without a lock, so
+// doing both races.
+func stopServing(rc *plugin.ReattachConfig, closed <-chan struct{}, cancel context.CancelFunc) {
+	defer cancel()
+	select {
+	case <-closed:
+		return
+	default:
+	}
+	client := plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig:  hostrpc.Handshake(),
+		VersionedPlugins: hostrpc.PluginSets(),
+		Reattach:         rc,
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		Logger:           hclog.NewNullLogger(),
+	})
+	if rpc, err := client.Client(); err == nil {
+		_ = rpc.Close() // sends Shutdown
+	}
+	select {
+	case <-closed:
+		return
+	case <-time.After(serveTimeout):
+	}
+	cancel()
+	<-closed
 }
 
 // DispenseMasking serves s in-process and returns a client that reaches it
