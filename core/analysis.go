@@ -48,6 +48,13 @@ type Observer interface {
 	LayerDone(step, layer, numLayers int)
 }
 
+// StageObserver is an optional Observer capability: it hears when the
+// analysis starts work that is not part of a step, such as encoding the
+// images, which can take a while on a large image.
+type StageObserver interface {
+	Stage(what string)
+}
+
 // Unembedder is an optional Model capability: the unembedding (lm_head)
 // row of a token, for metrics that declare NeedsUnembedding.
 type Unembedder interface {
@@ -110,6 +117,13 @@ func (a *Analyzer) Run(ctx context.Context, in Input, opts Options) (*Result, er
 	plan, err := a.plan(ctx, opts)
 	if err != nil {
 		return nil, err
+	}
+	if so, ok := a.Observer.(StageObserver); ok && len(in.Images) > 0 {
+		tokens := 0
+		for _, im := range in.Images {
+			tokens += im.NumTokens
+		}
+		so.Stage(fmt.Sprintf("encoding %d image(s) into %d tokens", len(in.Images), tokens))
 	}
 	seq, err := a.Model.Start(ctx, in.Prompt, SequenceOptions{KeepLayerInputs: opts.Method == MethodRecompute})
 	if err != nil {

@@ -164,6 +164,8 @@ func (j *analysisJob) metadata(ctx context.Context) (map[string]string, error) {
 	}, nil
 }
 
+var _ core.StageObserver = (*stepTracker)(nil)
+
 // stepTracker makes each finished step durable and drives the progress
 // display.
 type stepTracker struct {
@@ -180,6 +182,12 @@ func (t *stepTracker) StepStarted(step, numSteps, seqLen int) {
 	}
 	if t.bar != nil {
 		t.bar.step(step, numSteps, seqLen)
+	}
+}
+
+func (t *stepTracker) Stage(what string) {
+	if t.bar != nil {
+		t.bar.phase(what, 0, 0)
 	}
 }
 

@@ -10,8 +10,9 @@ import (
 	"golang.org/x/term"
 )
 
-// progress draws one status line on stderr: step, layer, tokens and an
-// estimate of the time left. It redraws at most a few times a second.
+// progress draws one status line on stderr: the model loading, the images
+// being encoded, then step, layer, tokens and an estimate of the time left.
+// It redraws at most a few times a second.
 type progress struct {
 	w                   io.Writer
 	name                string
@@ -34,8 +35,38 @@ func (a *app) progressEnabled(c *cli.Context) bool {
 }
 
 func (p *progress) step(step, steps, seqLen int) {
+	if step == 0 {
+		p.start = time.Now() // the estimate covers the steps alone
+	}
 	p.stepIdx, p.steps, p.seq = step, steps, seqLen
 	p.draw(0, 0, true)
+}
+
+// phase draws work that is not a step, such as loading the model or
+// encoding the images: what it is and, when total > 0, how far it got and
+// an estimate of the time left.
+func (p *progress) phase(what string, done, total int) {
+	now := time.Now()
+	if done > 0 && done < total && now.Sub(p.drawn) < 200*time.Millisecond {
+		return
+	}
+	p.drawn = now
+	line := p.prefix() + what
+	if total > 0 {
+		line += fmt.Sprintf(" · %d/%d", done, total)
+		if done > 0 {
+			left := time.Duration(float64(now.Sub(p.start)) * (float64(total)/float64(done) - 1))
+			line += " · " + left.Round(time.Second).String() + " left"
+		}
+	}
+	fmt.Fprint(p.w, "\r\033[K"+line)
+}
+
+func (p *progress) prefix() string {
+	if p.name == "" {
+		return ""
+	}
+	return p.name + ": "
 }
 
 func (p *progress) layer(layer, layers int) { p.draw(layer+1, layers, false) }
@@ -56,11 +87,11 @@ func (p *progress) draw(layer, layers int, force bool) {
 		left := time.Duration(float64(elapsed) * (float64(p.steps)/done - 1))
 		eta = left.Round(time.Second).String()
 	}
-	name := ""
-	if p.name != "" {
-		name = p.name + ": "
+	where := ""
+	if layers > 0 {
+		where = fmt.Sprintf(" · layer %d/%d", layer, layers)
 	}
-	fmt.Fprintf(p.w, "\r\033[K%sstep %d/%d · layer %d/%d · %d tokens · %s left", name, p.stepIdx+1, p.steps, layer, layers, p.seq, eta)
+	fmt.Fprintf(p.w, "\r\033[K%sstep %d/%d%s · %d tokens · %s left", p.prefix(), p.stepIdx+1, p.steps, where, p.seq, eta)
 }
 
 func (p *progress) stop() { fmt.Fprint(p.w, "\r\033[K") }

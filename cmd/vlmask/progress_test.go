@@ -24,6 +24,39 @@ func TestProgressLine(t *testing.T) {
 	}
 }
 
+func TestProgressPhases(t *testing.T) {
+	tests := map[string]struct {
+		what        string
+		done, total int
+		want        []string
+		notWant     []string
+	}{
+		"counted, started":     {what: "loading model", done: 3, total: 9, want: []string{"loading model · 3/9", "left"}},
+		"counted, not started": {what: "loading model", done: 0, total: 9, want: []string{"loading model · 0/9"}, notWant: []string{"left"}},
+		"uncounted":            {what: "encoding 1 image(s) into 64 tokens", want: []string{"cat: encoding 1 image(s) into 64 tokens"}, notWant: []string{"/", "left"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			newProgress(&buf, "cat").phase(tc.what, tc.done, tc.total)
+			out := buf.String()
+			if !strings.HasPrefix(out, "\r\033[K") || strings.Contains(out, "\n") {
+				t.Errorf("phase line %q does not redraw one line", out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("phase line %q lacks %q", out, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(out, w) {
+					t.Errorf("phase line %q has %q", out, w)
+				}
+			}
+		})
+	}
+}
+
 // TestProgressOffWhenNotATerminal: tests' stderr is a pipe, so a run
 // prints no progress there.
 func TestProgressOffWhenNotATerminal(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -63,7 +64,13 @@ func (a *app) openSession(c *cli.Context, recompute bool) (*session, error) {
 		return nil, err
 	}
 	s := &session{rt: rt, proc: proc}
-	model, err := qwen3vl.Load(rt, cfg.Dir, qwen3vl.Options{Session: ort.SessionOptions{Device: dev}, Recompute: recompute})
+	opts := qwen3vl.Options{Session: ort.SessionOptions{Device: dev}, Recompute: recompute}
+	if a.progressEnabled(c) {
+		bar := newProgress(a.stderr, "")
+		opts.Progress = func(done, total int) { bar.phase("loading "+filepath.Base(cfg.Dir), done, total) }
+		defer bar.stop()
+	}
+	model, err := qwen3vl.Load(rt, cfg.Dir, opts)
 	if err != nil {
 		s.Close()
 		if errors.Is(err, qwen3vl.ErrUnsupported) {

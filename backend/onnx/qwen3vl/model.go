@@ -24,6 +24,10 @@ type Options struct {
 	// Recompute also builds the brute-force recompute sessions
 	// (LayerProbe.Recompute).
 	Recompute bool
+	// Progress, when set, hears how many of the model's sessions exist so
+	// far (done of total), after each one is created: the slow part of a
+	// load.
+	Progress func(done, total int)
 }
 
 // Model is a loaded Qwen3-VL or Qwen3 checkpoint. It implements core.Model.
@@ -179,7 +183,20 @@ func (m *Model) load(opts Options) error {
 		}
 	}
 
-	newSession := func(g *graph.Model) (*ort.Session, error) { return m.rt.NewSession(g, opts.Session) }
+	total := len(layerGraphs) + len(tailGraphs) + len(recomputeGraphs) + 1
+	if visionGraph != nil {
+		total++
+	}
+	created := 0
+	newSessionWith := func(g *graph.Model, so ort.SessionOptions) (*ort.Session, error) {
+		s, err := m.rt.NewSession(g, so)
+		if err == nil && opts.Progress != nil {
+			created++
+			opts.Progress(created, total)
+		}
+		return s, err
+	}
+	newSession := func(g *graph.Model) (*ort.Session, error) { return newSessionWith(g, opts.Session) }
 	visionOpts := opts.Session
 	visionOpts.OptimizationLevel = ort.OptimizeAll
 	for l := 0; l < n; l++ {
@@ -203,7 +220,7 @@ func (m *Model) load(opts Options) error {
 		return fmt.Errorf("lm_head: %w", err)
 	}
 	if visionGraph != nil {
-		if m.visionSess, err = m.rt.NewSession(visionGraph, visionOpts); err != nil {
+		if m.visionSess, err = newSessionWith(visionGraph, visionOpts); err != nil {
 			return fmt.Errorf("vision tower: %w", err)
 		}
 	}
