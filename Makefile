@@ -62,11 +62,12 @@ DEMO_IMAGE  ?= examples/images/house.png
 DEMO_PROMPT ?= What's in this image?
 
 .PHONY: demo
-demo: build ort ## Generate a tiny random-weight model and analyse the bundled image (numbers are meaningless: random weights)
+demo: build ort ## Generate a tiny random-weight model, analyse the bundled image, summarise and draw heatmaps (numbers are meaningless: random weights)
 	$(BIN)/vlmask testmodel --family qwen3_vl --preset tiny --seed 1 --out $(DEMO_MODEL)
 	$(BIN)/vlmask run --model $(DEMO_MODEL) --image $(DEMO_IMAGE) --prompt "$(DEMO_PROMPT)" \
 		--num-tokens 3 --mask-mode both --save-attention-weights --output demo
 	$(BIN)/vlmask report output/demo.parquet
+	$(BIN)/vlmask view output/demo.parquet
 
 BENCH_OUT ?= bench/results.json
 

@@ -11,6 +11,7 @@ func (a *app) commands() []*cli.Command {
 		a.inputsCommand(),
 		a.pluginsCommand(),
 		a.reportCommand(),
+		a.viewCommand(),
 		a.testmodelCommand(),
 		a.versionCommand(),
 		a.servePluginCommand(),

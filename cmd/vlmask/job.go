@@ -142,7 +142,11 @@ func (j *analysisJob) metadata(ctx context.Context) (map[string]string, error) {
 	}
 	var images []string
 	for _, d := range j.input.ImageDetails {
-		images = append(images, d.Path)
+		p := d.Path
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs // vlmask view finds the image from anywhere
+		}
+		images = append(images, p)
 	}
 	abs, _ := filepath.Abs(cfg.Dir)
 	o := j.settings.opts

@@ -98,7 +98,7 @@ func (s *csvSink) commit() error {
 	if err := s.file.commit(s.final); err != nil {
 		return err
 	}
-	return writeFileAtomic(side, s.sidecar)
+	return WriteFileAtomic(side, s.sidecar)
 }
 
 func (s *csvSink) discard() error { return s.file.discard() }

@@ -116,9 +116,10 @@ func removeStaleTemps(final string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to path through a temporary file and a
-// rename, so path holds either its old content or all of data.
-func writeFileAtomic(path string, data []byte) error {
+// WriteFileAtomic writes data to path through a temporary file in the same
+// directory and a rename, so path holds either its old content or all of
+// data. Other outputs of a run (heatmaps) use it too.
+func WriteFileAtomic(path string, data []byte) error {
 	tf, err := createTempFile(path)
 	if err != nil {
 		return err

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"github.com/vlmask/vlmask/core/heatmap"
+	"github.com/vlmask/vlmask/core/imageproc"
+	"github.com/vlmask/vlmask/core/results"
+)
+
+func (a *app) viewCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "view",
+		Usage:     "draw a results file's image-token knockouts as heatmaps over the image (PNG)",
+		ArgsUsage: "FILE.parquet|FILE.csv",
+		Description: "Writes one PNG per image: a panel per layer, each merged-token cell coloured by its value\n" +
+			"(averaged over the chosen steps) over the image as the model saw it. The image is found through\n" +
+			"the run's metadata unless --image is given. Flags go before the file.\n" +
+			"Example: vlmask view --variant Attn --step 0 output/vl_masking_results.parquet",
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "image", Usage: "the analysed image (repeat for several, in order); default: from the run's metadata"},
+			&cli.StringFlag{Name: "variant", Value: "Full", Usage: "variant to draw: Full, Attn, Head_N, AttentionWeight_Avg, ..."},
+			&cli.StringFlag{Name: "value", Value: results.ColumnL2Distance, Usage: "column to draw: l2_distance, cosine_distance, attention_weight or a metric column"},
+			&cli.IntSliceFlag{Name: "step", Usage: "generation step to draw (repeatable); default: the mean over every step"},
+			&cli.StringFlag{Name: "scale", Value: string(heatmap.ScaleLayer), Usage: "colour relative to each layer's max (layer) or to the max over all layers (shared)"},
+			&cli.IntFlag{Name: "panel", Value: 192, Usage: "long side of one layer's panel, in pixels"},
+			&cli.IntFlag{Name: "columns", Usage: "panels per row (default about √layers)"},
+			&cli.StringFlag{Name: "out", Usage: "PNG to write (default FILE.heatmap.png; with several images .img<k> goes before .png)"},
+			jsonFlag("print what was written as JSON"),
+		},
+		Action: a.view,
+	}
+}
+
+// viewed is what view reports for one image.
+type viewed struct {
+	Image  int    `json:"image"`
+	Source string `json:"source,omitempty"`
+	Path   string `json:"path"`
+	Rows   int    `json:"grid_rows"`
+	Cols   int    `json:"grid_cols"`
+	Layers int    `json:"layers"`
+	Steps  []int  `json:"steps"`
+}
+
+func (a *app) view(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return usageErr("view takes one results file, after its flags (got %q)", c.Args().Slice())
+	}
+	file := c.Args().First()
+	rows, meta, err := results.Read(file)
+	if err != nil {
+		return withCode(ExitInput, err)
+	}
+	maps, err := heatmap.Build(rows, heatmap.Options{
+		Variant: c.String("variant"), Value: c.String("value"), MetricColumns: meta.MetricColumns, Steps: c.IntSlice("step"),
+	})
+	if errors.Is(err, heatmap.ErrNoImageRows) {
+		return withCode(ExitInput, fmt.Errorf("%s: %w (a text-only run, --mask-mode text, or a strategy that groups image tokens)", file, err))
+	}
+	if err != nil {
+		return usageErr("%s: %v", file, err)
+	}
+	scale := heatmap.Scale(c.String("scale"))
+	if scale != heatmap.ScaleLayer && scale != heatmap.ScaleShared {
+		return usageErr("--scale %q: want %s or %s", scale, heatmap.ScaleLayer, heatmap.ScaleShared)
+	}
+	sources, err := imageSources(c.StringSlice("image"), meta)
+	if err != nil {
+		return withCode(ExitInput, fmt.Errorf("%s: %w", file, err))
+	}
+	var out []viewed
+	for _, m := range maps {
+		v := viewed{Image: m.Image, Path: heatmapPath(file, c.String("out"), m.Image, len(maps)), Rows: m.Rows, Cols: m.Cols, Layers: len(m.Layers), Steps: m.Steps}
+		var img *imageproc.RGB
+		if m.Image < len(sources) {
+			v.Source = sources[m.Image]
+			if img, err = imageproc.DecodeFile(v.Source); err != nil {
+				if !c.IsSet("image") {
+					err = fmt.Errorf("%w (pass the analysed image with --image)", err)
+				}
+				return withCode(ExitInput, err)
+			}
+		} else {
+			a.log.Warn("image not known: drawing the heatmap over grey", "image", m.Image, "file", file)
+		}
+		title := fmt.Sprintf("%s  image %d (%dx%d tokens)\n%s %s, %s, colour scale: %s",
+			filepath.Base(file), m.Image, m.Rows, m.Cols, c.String("variant"), c.String("value"), stepsLabel(m.Steps), scale)
+		sheet, err := heatmap.Draw(img, m, heatmap.Style{Panel: c.Int("panel"), Columns: c.Int("columns"), Scale: scale, Title: title})
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, sheet); err != nil {
+			return withCode(ExitOutput, fmt.Errorf("encode %s: %w", v.Path, err))
+		}
+		if err := results.WriteFileAtomic(v.Path, buf.Bytes()); err != nil {
+			return withCode(ExitOutput, err)
+		}
+		out = append(out, v)
+	}
+	if c.Bool(flagJSON) {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	for _, v := range out {
+		fmt.Fprintf(a.stdout, "image %d: %d layers of %dx%d tokens, %s → %s\n", v.Image, v.Layers, v.Rows, v.Cols, stepsLabel(v.Steps), v.Path)
+	}
+	return nil
+}
+
+// imageSources are the analysed images: --image when given, else the paths
+// the run recorded in its metadata (checked to exist).
+func imageSources(flag []string, meta results.Meta) ([]string, error) {
+	if len(flag) > 0 {
+		return flag, nil
+	}
+	recorded := meta.Metadata["vlmask.images"]
+	if recorded == "" {
+		return nil, nil
+	}
+	paths := strings.Split(recorded, ",")
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("the run's image %q is not there (%v): pass it with --image", p, err)
+		}
+	}
+	return paths, nil
+}
+
+// heatmapPath is where image k's sheet goes.
+func heatmapPath(results, out string, k, images int) string {
+	if out == "" {
+		out = strings.TrimSuffix(results, filepath.Ext(results)) + ".heatmap.png"
+	}
+	if images == 1 {
+		return out
+	}
+	ext := filepath.Ext(out)
+	return fmt.Sprintf("%s.img%d%s", strings.TrimSuffix(out, ext), k, ext)
+}
+
+// stepsLabel describes the averaged steps.
+func stepsLabel(steps []int) string {
+	switch {
+	case len(steps) == 1:
+		return fmt.Sprintf("step %d", steps[0])
+	case len(steps) > 1 && steps[len(steps)-1]-steps[0] == len(steps)-1:
+		return fmt.Sprintf("mean of steps %d-%d", steps[0], steps[len(steps)-1])
+	default:
+		return fmt.Sprintf("mean of steps %v", steps)
+	}
+}

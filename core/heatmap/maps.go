@@ -1,0 +1,172 @@
+package heatmap
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/vlmask/vlmask/core/results"
+)
+
+// ErrNoImageRows: the rows hold no single image token for the chosen
+// variant (a text-only run, --mask-mode text, or a grouping strategy).
+var ErrNoImageRows = errors.New("no image-token rows")
+
+// Options select the values a map shows.
+type Options struct {
+	// Variant is the row variant (default "Full").
+	Variant string
+	// Value is the column shown: l2_distance (default), cosine_distance,
+	// attention_weight or one of the file's metric columns.
+	Value string
+	// MetricColumns are the file's metric columns (results.Meta), in order,
+	// for a Value that names one.
+	MetricColumns []string
+	// Steps are the generation steps averaged; empty means every step.
+	Steps []int
+}
+
+// Grid is one image's values at one layer, row-major over the image's
+// merged-token grid; a cell without a row is NaN.
+type Grid struct {
+	Layer  int
+	Values []float64
+	Max    float64 // the largest finite value (0 when there is none)
+}
+
+// ImageMaps are one image's grids, one per layer, in layer order.
+type ImageMaps struct {
+	Image      int
+	Rows, Cols int
+	Layers     []Grid
+	Steps      []int // the steps averaged
+}
+
+// Max is the largest value over every layer.
+func (m ImageMaps) Max() float64 {
+	var v float64
+	for _, g := range m.Layers {
+		v = max(v, g.Max)
+	}
+	return v
+}
+
+// Build averages, for every image, layer and merged-token cell, the chosen
+// value over the chosen steps. Multi-token groups are skipped: they have no
+// single cell.
+func Build(rows []results.Row, opts Options) ([]ImageMaps, error) {
+	if opts.Variant == "" {
+		opts.Variant = "Full"
+	}
+	value, err := valueOf(opts)
+	if err != nil {
+		return nil, err
+	}
+	type cell struct{ image, layer, row, col int }
+	type acc struct {
+		sum float64
+		n   int
+	}
+	sums := map[cell]*acc{}
+	type extent struct{ rows, cols int }
+	extents := map[int]*extent{}
+	maxLayer := -1
+	steps := map[int]bool{}
+	for i := range rows {
+		r := &rows[i]
+		if r.Variant != opts.Variant || r.Modality != results.ModalityImage || r.GroupSize > 1 ||
+			r.ImageIndex < 0 || r.PatchRow < 0 || r.PatchCol < 0 {
+			continue
+		}
+		if len(opts.Steps) > 0 && !slices.Contains(opts.Steps, r.Step) {
+			continue
+		}
+		e := extents[r.ImageIndex]
+		if e == nil {
+			e = &extent{}
+			extents[r.ImageIndex] = e
+		}
+		e.rows, e.cols = max(e.rows, r.PatchRow+1), max(e.cols, r.PatchCol+1)
+		maxLayer = max(maxLayer, r.Layer)
+		steps[r.Step] = true
+		v := value(r)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		k := cell{r.ImageIndex, r.Layer, r.PatchRow, r.PatchCol}
+		a := sums[k]
+		if a == nil {
+			a = &acc{}
+			sums[k] = a
+		}
+		a.sum += v
+		a.n++
+	}
+	if len(extents) == 0 {
+		what := "any step"
+		if len(opts.Steps) > 0 {
+			what = fmt.Sprintf("steps %v", opts.Steps)
+		}
+		return nil, fmt.Errorf("variant %s at %s: %w", opts.Variant, what, ErrNoImageRows)
+	}
+	images := make([]int, 0, len(extents))
+	for im := range extents {
+		images = append(images, im)
+	}
+	slices.Sort(images)
+	stepList := make([]int, 0, len(steps))
+	for s := range steps {
+		stepList = append(stepList, s)
+	}
+	slices.Sort(stepList)
+	out := make([]ImageMaps, 0, len(images))
+	for _, im := range images {
+		e := extents[im]
+		m := ImageMaps{Image: im, Rows: e.rows, Cols: e.cols, Steps: stepList}
+		for l := 0; l <= maxLayer; l++ {
+			g := Grid{Layer: l, Values: make([]float64, e.rows*e.cols)}
+			for row := 0; row < e.rows; row++ {
+				for col := 0; col < e.cols; col++ {
+					v := math.NaN()
+					if a := sums[cell{im, l, row, col}]; a != nil {
+						v = a.sum / float64(a.n)
+						g.Max = max(g.Max, v)
+					}
+					g.Values[row*e.cols+col] = v
+				}
+			}
+			m.Layers = append(m.Layers, g)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// valueOf returns the accessor for opts.Value.
+func valueOf(opts Options) (func(*results.Row) float64, error) {
+	switch opts.Value {
+	case "", results.ColumnL2Distance:
+		return func(r *results.Row) float64 { return r.L2Distance }, nil
+	case results.ColumnCosineDistance:
+		return func(r *results.Row) float64 { return r.CosineDistance }, nil
+	case results.ColumnAttentionWeight:
+		return func(r *results.Row) float64 {
+			if !r.HasAttentionWeight {
+				return math.NaN()
+			}
+			return r.AttentionWeight
+		}, nil
+	}
+	i := slices.Index(opts.MetricColumns, opts.Value)
+	if i < 0 {
+		return nil, fmt.Errorf("value %q: want %s, %s, %s or a metric column of the file %v",
+			opts.Value, results.ColumnL2Distance, results.ColumnCosineDistance, results.ColumnAttentionWeight, opts.MetricColumns)
+	}
+	return func(r *results.Row) float64 {
+		if i >= len(r.Metrics) {
+			return math.NaN()
+		}
+		return r.Metrics[i]
+	}, nil
+}
