@@ -62,8 +62,14 @@ func (a *app) generate(c *cli.Context) error {
 		return err
 	}
 	an := &core.Analyzer{Model: s.model, GeneratedToken: s.proc.GeneratedToken}
+	var bar progressObserver
+	if a.progressEnabled(c) {
+		bar.bar = newProgress(a.stderr, "")
+		an.Observer = bar
+	}
 	res, err := an.Run(c.Context, core.Input{Prompt: in.Prompt, Tokens: in.Tokens, Images: in.Images},
 		core.Options{NumTokens: n, StopTokenIDs: s.proc.Config().StopTokenIDs()})
+	bar.done()
 	if err != nil {
 		return withCode(ExitRuntime, err)
 	}

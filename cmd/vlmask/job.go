@@ -68,7 +68,7 @@ func (j *analysisJob) run(ctx context.Context) (*summary, error) {
 	an.Rows = w
 	tracker := &stepTracker{w: w}
 	if j.progress {
-		tracker.bar = newProgress(j.app.stderr, j.promptName)
+		tracker.progressObserver = progressObserver{bar: newProgress(j.app.stderr, j.promptName)}
 	}
 	an.Observer = tracker
 	opts := j.settings.opts
@@ -173,8 +173,8 @@ var _ core.StageObserver = (*stepTracker)(nil)
 // stepTracker makes each finished step durable and drives the progress
 // display.
 type stepTracker struct {
+	progressObserver
 	w   *results.Writer
-	bar *progress
 	err error
 }
 
@@ -184,25 +184,5 @@ func (t *stepTracker) StepStarted(step, numSteps, seqLen int) {
 			t.err = t.w.Flush()
 		}
 	}
-	if t.bar != nil {
-		t.bar.step(step, numSteps, seqLen)
-	}
-}
-
-func (t *stepTracker) Stage(what string) {
-	if t.bar != nil {
-		t.bar.phase(what, 0, 0)
-	}
-}
-
-func (t *stepTracker) LayerDone(step, layer, numLayers int) {
-	if t.bar != nil {
-		t.bar.layer(layer, numLayers)
-	}
-}
-
-func (t *stepTracker) done() {
-	if t.bar != nil {
-		t.bar.stop()
-	}
+	t.progressObserver.StepStarted(step, numSteps, seqLen)
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
+
+	"github.com/vlmask/vlmask/core"
 )
 
 // progress draws one status line on stderr: the model loading, the images
@@ -95,3 +97,33 @@ func (p *progress) draw(layer, layers int, force bool) {
 }
 
 func (p *progress) stop() { fmt.Fprint(p.w, "\r\033[K") }
+
+var _ core.StageObserver = progressObserver{}
+
+// progressObserver draws an analysis's progress as a core.Observer; with a
+// nil bar it draws nothing.
+type progressObserver struct{ bar *progress }
+
+func (o progressObserver) Stage(what string) {
+	if o.bar != nil {
+		o.bar.phase(what, 0, 0)
+	}
+}
+
+func (o progressObserver) StepStarted(step, numSteps, seqLen int) {
+	if o.bar != nil {
+		o.bar.step(step, numSteps, seqLen)
+	}
+}
+
+func (o progressObserver) LayerDone(step, layer, numLayers int) {
+	if o.bar != nil {
+		o.bar.layer(layer, numLayers)
+	}
+}
+
+func (o progressObserver) done() {
+	if o.bar != nil {
+		o.bar.stop()
+	}
+}
