@@ -23,7 +23,7 @@ type parquetSink struct {
 	final    string
 	file     *tempFile
 	buf      *bufio.Writer
-	w        *parquet.Writer
+	w        *parquet.GenericWriter[any]
 	nmetrics int
 	batch    []parquet.Row
 }
@@ -45,7 +45,7 @@ func newParquetSink(final string, opts Options) (*parquetSink, error) {
 		nmetrics: len(opts.MetricColumns),
 		batch:    make([]parquet.Row, 0, parquetBatchRows),
 	}
-	s.w = parquet.NewWriter(s.buf, wo...)
+	s.w = parquet.NewGenericWriter[any](s.buf, wo...)
 	return s, nil
 }
 
