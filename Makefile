@@ -44,9 +44,12 @@ fuzz: ## Fuzz the safetensors header parser and the tokenizer briefly (FUZZTIME 
 	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime $(FUZZTIME) ./core/tokenizer
 
 .PHONY: lint
-lint: ## gofmt check and go vet
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+lint: ## gofmt check, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 .PHONY: proto
 proto: ## Regenerate the protobuf code (needs protoc 3.21, protoc-gen-go v1.36.12, protoc-gen-go-grpc v1.6.2)
