@@ -140,10 +140,11 @@ func muted(img *imageproc.RGB, w, h int) (*image.RGBA, error) {
 	return out, nil
 }
 
-// hot maps t in [0, 1] to black → red → yellow → white.
+// hot maps t in [0, 1] to black → red → yellow (white would vanish on a
+// light image).
 func hot(t float64) color.RGBA {
 	ch := func(x float64) uint8 { return uint8(255 * math.Max(0, math.Min(1, x))) }
-	return color.RGBA{ch(3 * t), ch(3*t - 1), ch(3*t - 2), 255}
+	return color.RGBA{ch(2 * t), ch(2*t - 1), 0, 255}
 }
 
 // tint blends c over r of dst with opacity alpha.
