@@ -65,7 +65,7 @@ func runBench() error {
 	if err := testmodel.Generate(dir, testmodel.Options{Family: "qwen3_vl", Preset: "2b", Seed: 1, Layers: *layers, Vision: &noVision}); err != nil {
 		return err
 	}
-	rt, err := ort.Load("")
+	rt, err := ort.LoadWith("", ort.LoadOptions{SharedThreads: runtime.NumCPU()}) // as vlmask loads it
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
@@ -15,7 +16,9 @@ func (a *app) openRuntime(c *cli.Context) (*ort.Runtime, ort.Device, error) {
 	if err != nil {
 		return nil, ort.Device{}, withCode(ExitRuntime, err)
 	}
-	rt, err := ort.Load(path)
+	// One shared thread pool for the model's many sessions (one per layer
+	// and purpose), instead of a pool each.
+	rt, err := ort.LoadWith(path, ort.LoadOptions{SharedThreads: runtime.NumCPU()})
 	if err != nil {
 		return nil, ort.Device{}, withCode(ExitRuntime, fmt.Errorf("load ONNX Runtime %s: %w", path, err))
 	}

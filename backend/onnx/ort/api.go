@@ -23,6 +23,7 @@ type (
 	ioBindingHandle      uintptr // OrtIoBinding*
 	cudaOptionsHandle    uintptr // OrtCUDAProviderOptionsV2*
 	runOptionsHandle     uintptr // OrtRunOptions*
+	threadingHandle      uintptr // OrtThreadingOptions*
 )
 
 // MinAPIVersion is the oldest OrtApi version the binding accepts: every
@@ -46,11 +47,18 @@ type api struct {
 	version       uint32 // the OrtApi version requested
 	versionString string // GetVersionString, e.g. "1.30.0"
 
-	getErrorCode           func(statusHandle) int32
-	getErrorMessage        func(statusHandle) string
-	createEnv              func(level int32, logID string, out *envHandle) statusHandle
-	createSessionFromArray func(env envHandle, model unsafe.Pointer, n uintptr, opts sessionOptionsHandle, out *sessionHandle) statusHandle
-	run                    func(s sessionHandle, ro runOptionsHandle, inNames, inputs unsafe.Pointer, nIn uintptr,
+	getErrorCode                   func(statusHandle) int32
+	getErrorMessage                func(statusHandle) string
+	createEnv                      func(level int32, logID string, out *envHandle) statusHandle
+	createEnvWithGlobalThreadPools func(level int32, logID string, tp threadingHandle, out *envHandle) statusHandle
+	disablePerSessionThreads       func(sessionOptionsHandle) statusHandle
+	createThreadingOptions         func(*threadingHandle) statusHandle
+	releaseThreadingOptions        func(threadingHandle)
+	setGlobalIntraOpNumThreads     func(threadingHandle, int32) statusHandle
+	setGlobalInterOpNumThreads     func(threadingHandle, int32) statusHandle
+	setGlobalSpinControl           func(threadingHandle, int32) statusHandle
+	createSessionFromArray         func(env envHandle, model unsafe.Pointer, n uintptr, opts sessionOptionsHandle, out *sessionHandle) statusHandle
+	run                            func(s sessionHandle, ro runOptionsHandle, inNames, inputs unsafe.Pointer, nIn uintptr,
 		outNames unsafe.Pointer, nOut uintptr, outputs unsafe.Pointer) statusHandle
 	createSessionOptions             func(out *sessionOptionsHandle) statusHandle
 	setSessionGraphOptimizationLevel func(sessionOptionsHandle, int32) statusHandle
@@ -169,6 +177,9 @@ func (a *api) bind(slots []uintptr) error {
 		{&a.getTensorElementType, 60}, {&a.getDimensionsCount, 61}, {&a.getDimensions, 62},
 		{&a.getTensorTypeAndShape, 65}, {&a.createCPUMemoryInfo, 69}, {&a.allocatorFree, 76},
 		{&a.getAllocatorWithDefaultOptions, 78},
+		{&a.createEnvWithGlobalThreadPools, 119}, {&a.disablePerSessionThreads, 120},
+		{&a.createThreadingOptions, 121}, {&a.releaseThreadingOptions, 122},
+		{&a.setGlobalIntraOpNumThreads, 147}, {&a.setGlobalInterOpNumThreads, 148}, {&a.setGlobalSpinControl, 149},
 		{&a.releaseStatus, 93}, {&a.releaseMemoryInfo, 94}, {&a.releaseSession, 95},
 		{&a.releaseValue, 96}, {&a.releaseTensorTypeAndShapeInfo, 99}, {&a.releaseSessionOptions, 100},
 		{&a.getAvailableProviders, 125}, {&a.releaseAvailableProviders, 126}, {&a.addSessionConfigEntry, 130},

@@ -19,6 +19,12 @@
 // process-wide singleton) stay loaded for the life of the process, because
 // ONNX Runtime cannot be unloaded, nor its environment recreated, safely.
 //
+// Threads: by default every session has its own intra-op thread pool.
+// LoadWith with LoadOptions.SharedThreads gives the environment one shared
+// pool that sessions made with SessionOptions.SharedThreads use instead;
+// because the environment is per process, the first Runtime of a process
+// decides whether it has one.
+//
 // Find the library with FindLibrary; see its documentation for the search
 // order and for where to get one.
 package ort

@@ -85,6 +85,10 @@ type SessionOptions struct {
 	// CUDAOptions are extra CUDA provider options (e.g. "gpu_mem_limit");
 	// device_id comes from Device.ID.
 	CUDAOptions map[string]string
+	// SharedThreads runs the session on the Runtime's shared thread pool
+	// (LoadOptions.SharedThreads) instead of its own; IntraOpThreads and
+	// InterOpThreads are then ignored. The Runtime must have one.
+	SharedThreads bool
 	// Prepacking lets ONNX Runtime repack weights for speed. It copies
 	// every weight (doubling weight memory and slowing session creation),
 	// so it is off by default and external weights are read in place.
@@ -121,12 +125,19 @@ func (r *Runtime) configure(h sessionOptionsHandle, opts SessionOptions, externa
 	if err := a.status("set graph optimization level", a.setSessionGraphOptimizationLevel(h, level)); err != nil {
 		return err
 	}
-	if opts.IntraOpThreads > 0 {
+	if opts.SharedThreads {
+		if r.sharedThreads == 0 {
+			return fmt.Errorf("shared threads: %w (the Runtime has no shared pool: load it with LoadOptions.SharedThreads)", ErrInvalidArgument)
+		}
+		if err := a.status("use the shared threads", a.disablePerSessionThreads(h)); err != nil {
+			return err
+		}
+	} else if opts.IntraOpThreads > 0 {
 		if err := a.status("set intra-op threads", a.setIntraOpNumThreads(h, int32(opts.IntraOpThreads))); err != nil {
 			return err
 		}
 	}
-	if opts.InterOpThreads > 0 {
+	if opts.InterOpThreads > 0 && !opts.SharedThreads {
 		if err := a.status("set inter-op threads", a.setInterOpNumThreads(h, int32(opts.InterOpThreads))); err != nil {
 			return err
 		}

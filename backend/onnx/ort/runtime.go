@@ -10,11 +10,12 @@ import (
 // environment, CPU memory info and the default allocator. Its methods are
 // safe for concurrent use.
 type Runtime struct {
-	api   *api
-	path  string
-	env   envHandle
-	cpu   memoryInfoHandle
-	alloc allocatorHandle
+	api           *api
+	path          string
+	sharedThreads int // LoadOptions.SharedThreads
+	env           envHandle
+	cpu           memoryInfoHandle
+	alloc         allocatorHandle
 
 	mu       sync.RWMutex // read-held while r.cpu is used outside Close
 	closed   bool         // Close was called
@@ -22,11 +23,37 @@ type Runtime struct {
 	released bool         // env and memory info released
 }
 
+// LoadOptions configure LoadWith.
+type LoadOptions struct {
+	// SharedThreads, when > 0, gives the environment one intra-op thread
+	// pool of that many threads (and a one-thread inter-op pool), used by
+	// every session made with SessionOptions.SharedThreads instead of a
+	// pool of its own. Its idle workers sleep rather than spin. Programs
+	// that run many sessions one after another (a model split into a
+	// session per layer) want it: per-session pools multiply threads by
+	// sessions.
+	//
+	// ONNX Runtime's environment is one per process: the first Runtime
+	// created in a process decides whether it has shared pools, and a
+	// later LoadWith cannot add them (its shared sessions then fail to
+	// create).
+	SharedThreads int
+}
+
 // Load opens the ONNX Runtime library at libPath (FindLibrary("") when
 // empty), binds the C API at the version the library reports, and creates
 // the environment with log level "error" (ORT's own warnings stay off
-// stderr). Load the library once and share the Runtime.
+// stderr). Load the library once and share the Runtime. It is LoadWith
+// with no options.
 func Load(libPath string) (*Runtime, error) {
+	return LoadWith(libPath, LoadOptions{})
+}
+
+// LoadWith is Load with options.
+func LoadWith(libPath string, opts LoadOptions) (*Runtime, error) {
+	if opts.SharedThreads < 0 {
+		return nil, fmt.Errorf("shared threads %d: %w (want 0 or more)", opts.SharedThreads, ErrInvalidArgument)
+	}
 	if libPath == "" {
 		p, _, err := FindLibrary("")
 		if err != nil {
@@ -42,8 +69,13 @@ func Load(libPath string) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Runtime{api: a, path: libPath}
-	if err := a.status("create environment", a.createEnv(ortLoggingLevelError, "vlmask", &r.env)); err != nil {
+	r := &Runtime{api: a, path: libPath, sharedThreads: opts.SharedThreads}
+	if opts.SharedThreads > 0 {
+		err = r.createSharedEnv(opts.SharedThreads)
+	} else {
+		err = a.status("create environment", a.createEnv(ortLoggingLevelError, "vlmask", &r.env))
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := a.status("create CPU memory info", a.createCPUMemoryInfo(ortArenaAllocator, ortMemTypeDefault, &r.cpu)); err != nil {
@@ -55,6 +87,31 @@ func Load(libPath string) (*Runtime, error) {
 	}
 	return r, nil
 }
+
+// createSharedEnv creates the environment with global thread pools: n
+// intra-op threads, one inter-op thread, no spinning.
+func (r *Runtime) createSharedEnv(n int) error {
+	a := r.api
+	var tp threadingHandle
+	if err := a.status("create threading options", a.createThreadingOptions(&tp)); err != nil {
+		return err
+	}
+	defer a.releaseThreadingOptions(tp)
+	if err := a.status("set shared intra-op threads", a.setGlobalIntraOpNumThreads(tp, int32(n))); err != nil {
+		return err
+	}
+	if err := a.status("set shared inter-op threads", a.setGlobalInterOpNumThreads(tp, 1)); err != nil {
+		return err
+	}
+	if err := a.status("disable spinning of the shared threads", a.setGlobalSpinControl(tp, 0)); err != nil {
+		return err
+	}
+	return a.status("create environment with shared threads", a.createEnvWithGlobalThreadPools(ortLoggingLevelError, "vlmask", tp, &r.env))
+}
+
+// SharedThreads is the size of the shared intra-op pool asked for at load
+// (0: none; sessions have pools of their own).
+func (r *Runtime) SharedThreads() int { return r.sharedThreads }
 
 // Path is the library file the Runtime was loaded from.
 func (r *Runtime) Path() string { return r.path }

@@ -20,7 +20,8 @@ type Options struct {
 	// (CPU only; for exactness checks).
 	DType graph.DType
 	// Session carries the execution provider and threading; IntraOpThreads
-	// defaults to the number of CPUs.
+	// defaults to the number of CPUs. On a Runtime with a shared thread
+	// pool (ort.LoadOptions.SharedThreads) every session uses it.
 	Session ort.SessionOptions
 	// Recompute also builds the brute-force recompute sessions
 	// (LayerProbe.Recompute).
@@ -105,6 +106,9 @@ func Load(rt *ort.Runtime, dir string, opts Options) (*Model, error) {
 	}
 	if opts.Session.IntraOpThreads == 0 {
 		opts.Session.IntraOpThreads = runtime.NumCPU()
+	}
+	if rt.SharedThreads() > 0 {
+		opts.Session.SharedThreads = true
 	}
 	opts.Session.Config = sessionConfig(opts.Session.Config)
 	set, err := safetensors.OpenDir(dir)
