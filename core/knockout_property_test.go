@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/vlmask/vlmask/backend/onnx/graph"
-	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
 	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/internal/goldenrun"
 	"github.com/vlmask/vlmask/internal/testmodel"
 	"github.com/vlmask/vlmask/sdk"
 )
@@ -21,15 +21,7 @@ import (
 // (where 1 − mass cancels) — the fast knockout equals rerunning the whole
 // layer with the group masked, at the prompt step and at a KV-cache step.
 func TestFastMatchesRecomputeFloat64(t *testing.T) {
-	path, _, err := ort.FindLibrary("")
-	if err != nil {
-		t.Skipf("ONNX Runtime not found (run `make ort`): %v", err)
-	}
-	rt, err := ort.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close() })
+	rt := goldenrun.Runtime(t)
 	noVision := false
 	for seed := uint64(1); seed <= 4; seed++ {
 		family := testmodel.FamilyQwen3VL

@@ -9,12 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vlmask/vlmask/backend/onnx/ort"
-	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
 	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/core/processor"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/golden"
+	"github.com/vlmask/vlmask/internal/goldenrun"
 	"github.com/vlmask/vlmask/plugins/builtin"
 	"github.com/vlmask/vlmask/sdk"
 )
@@ -70,24 +68,7 @@ func sameRow(a, b results.Row) bool {
 // values.
 func analyseInProcess(t *testing.T, c golden.Case, mode string, steps int) []results.Row {
 	t.Helper()
-	rt, err := ort.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close() })
-	m, err := qwen3vl.Load(rt, c.Checkpoint(), qwen3vl.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	proc, err := processor.Load(c.Checkpoint(), m.Config())
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := proc.Process(processor.Request{Messages: proc.UserPrompt(c.Prompt(t), len(c.ImagePaths())), Images: c.ImagePaths()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	run := goldenrun.Load(t, goldenrun.Runtime(t), c)
 	name, err := maskModePlugin(mode)
 	if err != nil {
 		t.Fatal(err)
@@ -95,9 +76,9 @@ func analyseInProcess(t *testing.T, c golden.Case, mode string, steps int) []res
 	strategy, _ := builtin.Masking(name)
 	metric, _ := builtin.Metric(defaultMetrics)
 	sink := &rowSink{}
-	a := &core.Analyzer{Model: m, Strategy: strategy, Metrics: []sdk.Metric{metric}, GeneratedToken: proc.GeneratedToken, Rows: sink}
-	if _, err := a.Run(context.Background(), core.Input{Prompt: in.Prompt, Tokens: in.Tokens, Images: in.Images},
-		core.Options{NumTokens: steps, SaveAttentionWeights: true, StopTokenIDs: m.Config().StopTokenIDs()}); err != nil {
+	a := &core.Analyzer{Model: run.Model, Strategy: strategy, Metrics: []sdk.Metric{metric}, GeneratedToken: run.Proc.GeneratedToken, Rows: sink}
+	if _, err := a.Run(context.Background(), run.AnalyzerInput(),
+		core.Options{NumTokens: steps, SaveAttentionWeights: true, StopTokenIDs: run.Model.Config().StopTokenIDs()}); err != nil {
 		t.Fatal(err)
 	}
 	return sink.rows

@@ -1,0 +1,59 @@
+package goldenrun
+
+import (
+	"testing"
+
+	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
+	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/core/processor"
+	"github.com/vlmask/vlmask/internal/golden"
+)
+
+// Runtime loads the ONNX Runtime FindLibrary finds, closed when the test
+// ends, or skips the test when there is none.
+func Runtime(t testing.TB) *ort.Runtime {
+	t.Helper()
+	path, _, err := ort.FindLibrary("")
+	if err != nil {
+		t.Skipf("ONNX Runtime not found (run `make ort`): %v", err)
+	}
+	rt, err := ort.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close() })
+	return rt
+}
+
+// Case is a golden case loaded for a run.
+type Case struct {
+	Model *qwen3vl.Model
+	Proc  *processor.Processor
+	Input *processor.Result
+}
+
+// AnalyzerInput is the case's input as core.Analyzer takes it.
+func (c Case) AnalyzerInput() core.Input {
+	return core.Input{Prompt: c.Input.Prompt, Tokens: c.Input.Tokens, Images: c.Input.Images}
+}
+
+// Load loads c's checkpoint on rt (closed when the test ends) and
+// processes the case's prompt and images as `vlmask run` does.
+func Load(t testing.TB, rt *ort.Runtime, c golden.Case) Case {
+	t.Helper()
+	m, err := qwen3vl.Load(rt, c.Checkpoint(), qwen3vl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	proc, err := processor.Load(c.Checkpoint(), m.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := proc.Process(processor.Request{Messages: proc.UserPrompt(c.Prompt(t), len(c.ImagePaths())), Images: c.ImagePaths()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Case{Model: m, Proc: proc, Input: in}
+}
