@@ -138,9 +138,9 @@ func imageSources(flag []string, meta results.Meta) ([]string, error) {
 }
 
 // heatmapPath is where image k's sheet goes.
-func heatmapPath(results, out string, k, images int) string {
+func heatmapPath(resultsPath, out string, k, images int) string {
 	if out == "" {
-		out = strings.TrimSuffix(results, filepath.Ext(results)) + ".heatmap.png"
+		out = strings.TrimSuffix(resultsPath, filepath.Ext(resultsPath)) + ".heatmap.png"
 	}
 	if images == 1 {
 		return out

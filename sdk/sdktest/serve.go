@@ -68,14 +68,7 @@ func stopServing(rc *plugin.ReattachConfig, closed <-chan struct{}, cancel conte
 		return
 	default:
 	}
-	client := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  hostrpc.Handshake(),
-		VersionedPlugins: hostrpc.PluginSets(),
-		Reattach:         rc,
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		Logger:           hclog.NewNullLogger(),
-	})
-	if rpc, err := client.Client(); err == nil {
+	if rpc, err := reattach(rc, hclog.NewNullLogger()).Client(); err == nil {
 		_ = rpc.Close() // sends Shutdown
 	}
 	select {
@@ -117,16 +110,7 @@ func dispense(t testing.TB, impl any, name string) any {
 	t.Helper()
 	rc := ServeInProcess(t, impl)
 	log := hclog.New(&hclog.LoggerOptions{Name: "sdktest", Level: hclog.Warn, Output: os.Stderr})
-	client := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  hostrpc.Handshake(),
-		VersionedPlugins: hostrpc.PluginSets(),
-		Reattach:         rc,
-		Plugins:          hostrpc.PluginSets()[sdk.ProtocolMajor],
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		GRPCDialOptions:  hostrpc.DialOptions(log),
-		Logger:           log,
-	})
-	rpc, err := client.Client()
+	rpc, err := reattach(rc, log).Client()
 	if err != nil {
 		t.Fatalf("sdktest: connect to %T: %v", impl, err)
 	}
@@ -136,6 +120,20 @@ func dispense(t testing.TB, impl any, name string) any {
 		t.Fatalf("sdktest: dispense %s: %v", name, err)
 	}
 	return raw
+}
+
+// reattach is a go-plugin client of the plugin rc names, configured as the
+// host configures its clients.
+func reattach(rc *plugin.ReattachConfig, log hclog.Logger) *plugin.Client {
+	return plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig:  hostrpc.Handshake(),
+		VersionedPlugins: hostrpc.PluginSets(),
+		Reattach:         rc,
+		Plugins:          hostrpc.PluginSets()[sdk.ProtocolMajor],
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		GRPCDialOptions:  hostrpc.DialOptions(log),
+		Logger:           log,
+	})
 }
 
 // inProcessRunner stands for the test process itself when a client

@@ -34,9 +34,10 @@ type Options struct {
 
 // sessionConfig returns the session configuration entries of the model's
 // sessions: the caller's, over idle thread-pool workers that sleep instead
-// of spinning. The sessions run one after another, each with its own pool,
-// and pools spinning for work took the cores the running session needed: a
-// decode step ran twice as slow on two cores.
+// of spinning. It matters on a Runtime without a shared pool (the shared
+// one never spins): there the sessions run one after another, each with its
+// own pool, and pools spinning for work took the cores the running session
+// needed — a decode step ran twice as slow on two cores.
 func sessionConfig(caller map[string]string) map[string]string {
 	config := map[string]string{
 		"session.intra_op.allow_spinning": "0",
