@@ -4,27 +4,16 @@ import (
 	"testing"
 
 	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/core/processor"
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
-// Runtime loads the ONNX Runtime FindLibrary finds, closed when the test
-// ends, or skips the test when there is none.
-func Runtime(t testing.TB) *ort.Runtime {
-	t.Helper()
-	path, _, err := ort.FindLibrary("")
-	if err != nil {
-		t.Skipf("ONNX Runtime not found (run `make ort`): %v", err)
-	}
-	rt, err := ort.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close() })
-	return rt
-}
+// Runtime loads the ONNX Runtime, closed when the test ends, or skips the
+// test when there is none.
+func Runtime(t testing.TB) *ort.Runtime { return orttest.Runtime(t) }
 
 // Case is a golden case loaded for a run.
 type Case struct {

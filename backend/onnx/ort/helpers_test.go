@@ -7,6 +7,7 @@ import (
 
 	"github.com/vlmask/vlmask/backend/onnx/graph"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 )
 
 // maxRelTolerance is the acceptance bound for float32 graphs against
@@ -14,19 +15,7 @@ import (
 const maxRelTolerance = 1e-6
 
 // newRuntime loads the library FindLibrary finds, or skips the test.
-func newRuntime(tb testing.TB) *ort.Runtime {
-	tb.Helper()
-	path, _, err := ort.FindLibrary("")
-	if err != nil {
-		tb.Skipf("ONNX Runtime not available (run `make ort`): %v", err)
-	}
-	r, err := ort.Load(path)
-	if err != nil {
-		tb.Fatalf("Load(%s): %v", path, err)
-	}
-	tb.Cleanup(func() { _ = r.Close() })
-	return r
-}
+func newRuntime(tb testing.TB) *ort.Runtime { return orttest.Runtime(tb) }
 
 // newSession builds b and creates a session, closed at cleanup.
 func newSession(tb testing.TB, r *ort.Runtime, b *graph.Builder, opts ort.SessionOptions) *ort.Session {

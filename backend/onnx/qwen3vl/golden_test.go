@@ -8,25 +8,13 @@ import (
 
 	"github.com/vlmask/vlmask/backend/onnx/graph"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
-// runtimeForTest loads ONNX Runtime from the usual places, skipping when it
-// is not installed.
-func runtimeForTest(t *testing.T) *ort.Runtime {
-	t.Helper()
-	path, _, err := ort.FindLibrary("")
-	if err != nil {
-		t.Skipf("ONNX Runtime not found (run `make ort`): %v", err)
-	}
-	rt, err := ort.Load(path)
-	if err != nil {
-		t.Fatalf("load ONNX Runtime %s: %v", path, err)
-	}
-	t.Cleanup(func() { rt.Close() })
-	return rt
-}
+// runtimeForTest loads ONNX Runtime, skipping the test without it.
+func runtimeForTest(t *testing.T) *ort.Runtime { return orttest.Runtime(t) }
 
 // testDevices are the devices golden tests run on: the CPU, plus CUDA when
 // VLMASK_TEST_CUDA=1 (scripts/gpu-check.sh sets it on a GPU host).
