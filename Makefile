@@ -40,8 +40,8 @@ test: ort test-tools ## Run every test (fetches what the tests need first)
 FUZZTIME ?= 30s
 .PHONY: fuzz
 fuzz: ## Fuzz the safetensors header parser and the tokenizer briefly (FUZZTIME each)
-	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzParseHeader$$' -fuzztime $(FUZZTIME) ./core/safetensors
-	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime $(FUZZTIME) ./core/tokenizer
+	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzParseHeader$$' -fuzztime $(FUZZTIME) ./hf/safetensors
+	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime $(FUZZTIME) ./hf/tokenizer
 
 .PHONY: lint
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -47,7 +47,7 @@ func TestObserverHearsStagesStepsAndLayers(t *testing.T) {
 			run := goldenrun.Load(t, rt, c)
 			log := &eventLog{}
 			a := &core.Analyzer{Model: run.Model, Strategy: maskingboth.New(), Metrics: []sdk.Metric{metrics.New()},
-				GeneratedToken: run.Proc.GeneratedToken, Rows: discardRows{}, Observer: log}
+				GeneratedToken: run.GeneratedToken, Rows: discardRows{}, Observer: log}
 			const steps = 2
 			if _, err := a.Run(context.Background(), run.AnalyzerInput(), core.Options{NumTokens: steps}); err != nil {
 				t.Fatal(err)

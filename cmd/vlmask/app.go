@@ -22,8 +22,8 @@ type app struct {
 	log            hclog.Logger
 }
 
-// run is main without os.Exit, for tests.
-func run(args []string, stdout, stderr io.Writer) int {
+// runMain is main without os.Exit, for tests.
+func runMain(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := &app{stdout: stdout, stderr: stderr, log: hclog.NewNullLogger()}

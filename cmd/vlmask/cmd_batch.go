@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
-	"github.com/vlmask/vlmask/core/processor"
 	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/hf/processor"
 	"github.com/vlmask/vlmask/internal/batchconfig"
 	"github.com/vlmask/vlmask/sdk"
 )

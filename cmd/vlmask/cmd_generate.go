@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vlmask/vlmask/internal/run"
+
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/core/processor"
-	"github.com/vlmask/vlmask/core/tokenizer"
+	"github.com/vlmask/vlmask/hf/processor"
+	"github.com/vlmask/vlmask/hf/tokenizer"
 )
 
 func numTokensFlag(def int) cli.Flag {
@@ -61,13 +63,13 @@ func (a *app) generate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	an := &core.Analyzer{Model: s.model, GeneratedToken: s.proc.GeneratedToken}
+	an := &core.Analyzer{Model: s.model, GeneratedToken: run.GeneratedTokens(s.proc)}
 	var bar progressObserver
 	if a.progressEnabled(c) {
 		bar.bar = newProgress(a.stderr, "")
 		an.Observer = bar
 	}
-	res, err := an.Run(c.Context, core.Input{Prompt: in.Prompt, Tokens: in.Tokens, Images: in.Images},
+	res, err := an.Run(c.Context, run.AnalysisInput(in),
 		core.Options{NumTokens: n, StopTokenIDs: s.proc.Config().StopTokenIDs()})
 	bar.done()
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/vlmask/vlmask/internal/run"
+
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/sdk"
 )
@@ -53,7 +55,7 @@ func (a *app) inputs(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := inputsJSON{Rendered: res.Rendered, InputIDs: res.Prompt.IDs, Tokens: res.Tokens, PositionIDs: res.Prompt.Positions, RopeDelta: res.Prompt.RopeDelta}
+	out := inputsJSON{Rendered: res.Rendered, InputIDs: res.Prompt.IDs, Tokens: run.AnalysisInput(res).Tokens, PositionIDs: res.Prompt.Positions, RopeDelta: res.Prompt.RopeDelta}
 	for k, d := range res.ImageDetails {
 		im := res.Prompt.Images[k]
 		out.Images = append(out.Images, imageJSON{

@@ -12,8 +12,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/core/heatmap"
-	"github.com/vlmask/vlmask/core/imageproc"
 	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/hf/imageproc"
 )
 
 func (a *app) viewCommand() *cli.Command {

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vlmask/vlmask/internal/run"
+
 	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/core/processor"
 	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/hf/processor"
 	"github.com/vlmask/vlmask/sdk"
 )
 
@@ -52,7 +54,7 @@ type summary struct {
 func (j *analysisJob) run(ctx context.Context) (*summary, error) {
 	start := time.Now()
 	proc := j.session.proc
-	an := &core.Analyzer{Model: j.session.model, Strategy: j.strategy, Metrics: j.metrics, GeneratedToken: proc.GeneratedToken}
+	an := &core.Analyzer{Model: j.session.model, Strategy: j.strategy, Metrics: j.metrics, GeneratedToken: run.GeneratedTokens(proc)}
 	extra, err := an.ExtraColumns(ctx)
 	if err != nil {
 		return nil, withCode(ExitPlugin, err)
@@ -74,7 +76,7 @@ func (j *analysisJob) run(ctx context.Context) (*summary, error) {
 	opts := j.settings.opts
 	opts.StopTokenIDs = proc.Config().StopTokenIDs()
 	opts.PromptName = j.promptName
-	res, runErr := an.Run(ctx, core.Input{Prompt: j.input.Prompt, Tokens: j.input.Tokens, Images: j.input.Images}, opts)
+	res, runErr := an.Run(ctx, run.AnalysisInput(j.input), opts)
 	tracker.done()
 	if runErr == nil {
 		runErr = tracker.err

@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 		return
 	}
 	if os.Getenv(envRunMain) == "1" {
-		os.Exit(run(os.Args, os.Stdout, os.Stderr))
+		os.Exit(runMain(os.Args, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	vrun "github.com/vlmask/vlmask/internal/run"
+
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/golden"
@@ -76,7 +78,7 @@ func analyseInProcess(t *testing.T, c golden.Case, mode string, steps int) []res
 	strategy, _ := builtin.Masking(name)
 	metric, _ := builtin.Metric(defaultMetrics)
 	sink := &rowSink{}
-	a := &core.Analyzer{Model: run.Model, Strategy: strategy, Metrics: []sdk.Metric{metric}, GeneratedToken: run.Proc.GeneratedToken, Rows: sink}
+	a := &core.Analyzer{Model: run.Model, Strategy: strategy, Metrics: []sdk.Metric{metric}, GeneratedToken: vrun.GeneratedTokens(run.Proc), Rows: sink}
 	if _, err := a.Run(context.Background(), run.AnalyzerInput(),
 		core.Options{NumTokens: steps, SaveAttentionWeights: true, StopTokenIDs: run.Model.Config().StopTokenIDs()}); err != nil {
 		t.Fatal(err)

@@ -11,8 +11,8 @@ import (
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
-	"github.com/vlmask/vlmask/core/checkpoint"
-	"github.com/vlmask/vlmask/core/processor"
+	"github.com/vlmask/vlmask/hf/checkpoint"
+	"github.com/vlmask/vlmask/hf/processor"
 )
 
 // defaultPrompt is the original tool's prompt when none is given and there

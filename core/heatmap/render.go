@@ -12,7 +12,7 @@ import (
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
 
-	"github.com/vlmask/vlmask/core/imageproc"
+	"github.com/vlmask/vlmask/hf/imageproc"
 )
 
 // Scale says what a panel's colours are relative to.

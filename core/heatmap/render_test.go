@@ -6,7 +6,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/imageproc"
+	"github.com/vlmask/vlmask/hf/imageproc"
 )
 
 // twoLayers is a 2×3 map: layer 0 peaks at (0, 0) with 4 and has no value

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/vlmask/vlmask/core/chattemplate"
+	"github.com/vlmask/vlmask/hf/chattemplate"
 )
 
 // Markers of the prompt language the original tool's configs use.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/chattemplate"
+	"github.com/vlmask/vlmask/hf/chattemplate"
 )
 
 func TestParsePrompt(t *testing.T) {

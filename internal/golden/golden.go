@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/safetensors"
 	"github.com/vlmask/vlmask/sdk"
 	"github.com/vlmask/vlmask/sdk/sdktest"
 )

@@ -3,11 +3,14 @@ package goldenrun
 import (
 	"testing"
 
+	"github.com/vlmask/vlmask/internal/run"
+	"github.com/vlmask/vlmask/sdk"
+
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
 	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/core/processor"
+	"github.com/vlmask/vlmask/hf/processor"
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
@@ -24,7 +27,12 @@ type Case struct {
 
 // AnalyzerInput is the case's input as core.Analyzer takes it.
 func (c Case) AnalyzerInput() core.Input {
-	return core.Input{Prompt: c.Input.Prompt, Tokens: c.Input.Tokens, Images: c.Input.Images}
+	return run.AnalysisInput(c.Input)
+}
+
+// GeneratedToken is the token-table function core.Analyzer takes.
+func (c Case) GeneratedToken(pos, id int) sdk.Token {
+	return run.GeneratedTokens(c.Proc)(pos, id)
 }
 
 // Load loads c's checkpoint on rt (closed when the test ends) and

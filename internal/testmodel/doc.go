@@ -28,6 +28,6 @@
 // without drawing any weight, so large presets can be checked cheaply.
 //
 // Calls go one way: the CLI (vlmask testmodel, make demo), benchmarks and
-// tests call Generate or NewPlan; this package calls core/safetensors to
+// tests call Generate or NewPlan; this package calls hf/safetensors to
 // write the weights and nothing else of vlmask's.
 package testmodel

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/checkpoint"
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/checkpoint"
+	"github.com/vlmask/vlmask/hf/safetensors"
 	"github.com/vlmask/vlmask/internal/testmodel"
 )
 

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/safetensors"
 	"github.com/vlmask/vlmask/internal/golden"
 	"github.com/vlmask/vlmask/internal/testmodel"
 )

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/safetensors"
 )
 
 // TestShardedWeights writes the tiny model with a small shard limit and

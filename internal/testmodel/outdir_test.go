@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/checkpoint"
+	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/internal/testmodel"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/checkpoint"
+	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/internal/testmodel"
 )
 

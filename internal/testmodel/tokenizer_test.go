@@ -9,11 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/processor"
-	"github.com/vlmask/vlmask/core/tokenizer"
+	"github.com/vlmask/vlmask/hf/processor"
+	"github.com/vlmask/vlmask/hf/tokenizer"
 	"github.com/vlmask/vlmask/internal/golden"
 	"github.com/vlmask/vlmask/internal/testmodel"
-	"github.com/vlmask/vlmask/sdk"
 )
 
 // tokenizerFile is the part of tokenizer.json these tests read.
@@ -172,7 +171,7 @@ func TestProcessorOnDemoImage(t *testing.T) {
 	}
 	images := 0
 	for _, tk := range res.Tokens {
-		if tk.Modality == sdk.Image {
+		if tk.Modality == processor.ImageToken {
 			images++
 			if tk.ID != 510 {
 				t.Errorf("image token id %d, want 510", tk.ID)

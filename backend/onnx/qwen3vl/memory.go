@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/vlmask/vlmask/backend/onnx/graph"
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/safetensors"
 )
 
 // checkMemory refuses a checkpoint whose converted weights would not fit in

@@ -10,8 +10,8 @@ import (
 	"github.com/vlmask/vlmask/backend/onnx/graph"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/core/checkpoint"
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/checkpoint"
+	"github.com/vlmask/vlmask/hf/safetensors"
 )
 
 // Options configure Load.

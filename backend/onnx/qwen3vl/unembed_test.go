@@ -3,7 +3,7 @@ package qwen3vl
 import (
 	"testing"
 
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/safetensors"
 	"github.com/vlmask/vlmask/internal/golden"
 )
 

@@ -6,7 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/vlmask/vlmask/backend/onnx/graph"
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/safetensors"
 )
 
 // weightStore hands checkpoint tensors to the graph builders in the compute

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/safetensors"
+	"github.com/vlmask/vlmask/hf/safetensors"
 )
 
 // TestGoldenEndToEndPixelValues checks every end-to-end golden case with an

@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/core/chattemplate"
-	"github.com/vlmask/vlmask/core/imageproc"
-	"github.com/vlmask/vlmask/core/mrope"
-	"github.com/vlmask/vlmask/sdk"
+	"github.com/vlmask/vlmask/hf/chattemplate"
+	"github.com/vlmask/vlmask/hf/imageproc"
+	"github.com/vlmask/vlmask/hf/mrope"
 )
 
 // Request is one prompt to prepare.
@@ -36,11 +34,11 @@ type Result struct {
 	// expansion.
 	Rendered string
 	// Prompt is the model input.
-	Prompt *core.Prompt
+	Prompt *Input
 	// Tokens is the per-position token table.
-	Tokens []sdk.Token
+	Tokens []Token
 	// Images describes each image's token block.
-	Images []sdk.ImageInfo
+	Images []ImageBlock
 	// ImageDetails say what preprocessing did to each image.
 	ImageDetails []ImageDetail
 }
@@ -68,7 +66,7 @@ func (p *Processor) Process(req Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tokenize the rendered prompt: %w", err)
 	}
-	res := &Result{Rendered: rendered, Prompt: &core.Prompt{}}
+	res := &Result{Rendered: rendered, Prompt: &Input{}}
 	var grids []mrope.Grid
 	for _, path := range req.Images {
 		im, detail, err := p.image(path, req.MaxImageResolution)
@@ -98,21 +96,21 @@ func (p *Processor) Process(req Request) (*Result, error) {
 	}
 	res.Prompt.Positions = pos.Rows()
 	res.Prompt.RopeDelta = pos.Delta
-	res.Tokens = make([]sdk.Token, len(res.Prompt.IDs))
+	res.Tokens = make([]Token, len(res.Prompt.IDs))
 	for i, id := range res.Prompt.IDs {
-		tok := sdk.Token{
-			Position: i, ID: id, Text: p.tok.DecodeToken(id), Modality: sdk.Text,
+		tok := Token{
+			Position: i, ID: id, Text: p.tok.DecodeToken(id), Modality: TextToken,
 			ImageIndex: -1, PatchRow: -1, PatchCol: -1, Special: p.tok.IsSpecial(id),
 		}
 		if pl := places[i]; pl.IsImage() {
-			tok.Modality = sdk.Image
+			tok.Modality = ImageToken
 			tok.ImageIndex, tok.PatchRow, tok.PatchCol = pl.ImageIndex, pl.Row, pl.Col
 		}
 		res.Tokens[i] = tok
 	}
 	merge := p.mergeSize()
 	for k, d := range res.ImageDetails {
-		info := sdk.ImageInfo{Index: k, GridRows: d.GridH / merge, GridCols: d.GridW / merge, FirstPosition: -1, NumTokens: d.Tokens}
+		info := ImageBlock{Index: k, GridRows: d.GridH / merge, GridCols: d.GridW / merge, FirstPosition: -1, NumTokens: d.Tokens}
 		for _, tok := range res.Tokens {
 			if tok.ImageIndex == k {
 				info.FirstPosition = tok.Position
@@ -125,24 +123,24 @@ func (p *Processor) Process(req Request) (*Result, error) {
 }
 
 // image decodes and preprocesses one image file.
-func (p *Processor) image(path string, maxSide int) (core.Image, ImageDetail, error) {
+func (p *Processor) image(path string, maxSide int) (Image, ImageDetail, error) {
 	if p.images == nil {
-		return core.Image{}, ImageDetail{}, fmt.Errorf("image %s: model_type %q takes no images", path, p.cfg.ModelType)
+		return Image{}, ImageDetail{}, fmt.Errorf("image %s: model_type %q takes no images", path, p.cfg.ModelType)
 	}
 	rgb, err := imageproc.DecodeFile(path)
 	if err != nil {
-		return core.Image{}, ImageDetail{}, err
+		return Image{}, ImageDetail{}, err
 	}
 	if maxSide > 0 {
 		if rgb, err = imageproc.LimitResolution(rgb, maxSide); err != nil {
-			return core.Image{}, ImageDetail{}, fmt.Errorf("image %s: %w", path, err)
+			return Image{}, ImageDetail{}, fmt.Errorf("image %s: %w", path, err)
 		}
 	}
 	pr, err := imageproc.Process(rgb, *p.images)
 	if err != nil {
-		return core.Image{}, ImageDetail{}, fmt.Errorf("image %s: %w", path, err)
+		return Image{}, ImageDetail{}, fmt.Errorf("image %s: %w", path, err)
 	}
-	im := core.Image{PixelValues: pr.PixelValues, PatchDim: pr.Cols, GridT: pr.GridT, GridH: pr.GridH, GridW: pr.GridW}
+	im := Image{PixelValues: pr.PixelValues, PatchDim: pr.Cols, GridT: pr.GridT, GridH: pr.GridH, GridW: pr.GridW}
 	d := ImageDetail{
 		Path: path, Width: rgb.W, Height: rgb.H, ResizedW: pr.ResizedW, ResizedH: pr.ResizedH,
 		GridT: pr.GridT, GridH: pr.GridH, GridW: pr.GridW, Tokens: pr.NumTokens,
@@ -195,9 +193,9 @@ func (p *Processor) ropeOptions() mrope.Options {
 }
 
 // GeneratedToken returns the token table entry of a generated token.
-func (p *Processor) GeneratedToken(pos, id int) sdk.Token {
-	return sdk.Token{
-		Position: pos, ID: id, Text: p.tok.DecodeToken(id), Modality: sdk.Text,
+func (p *Processor) GeneratedToken(pos, id int) Token {
+	return Token{
+		Position: pos, ID: id, Text: p.tok.DecodeToken(id), Modality: TextToken,
 		ImageIndex: -1, PatchRow: -1, PatchCol: -1, Special: p.tok.IsSpecial(id), Generated: true,
 	}
 }

@@ -6,7 +6,7 @@
 //
 // Calls go one way: model backends, the front end and the CLI call Load
 // (which also runs Config.Validate) and read the result; this package calls
-// nothing else of vlmask's and reads no weights (see core/safetensors).
+// nothing else of vlmask's and reads no weights (see hf/safetensors).
 //
 // Both config.json layouts are accepted: the nested one that transformers
 // writes today (text fields under text_config, vision fields under

@@ -14,7 +14,7 @@ import (
 // every header it accepts must describe tensors that fit the data buffer
 // without overlap and survive a write and re-parse unchanged.
 //
-//	go test -run='^$' -fuzz=FuzzParseHeader -fuzztime=10s ./core/safetensors
+//	go test -run='^$' -fuzz=FuzzParseHeader -fuzztime=10s ./hf/safetensors
 func FuzzParseHeader(f *testing.F) {
 	for _, seed := range fuzzSeeds(f) {
 		f.Add(seed.header, seed.dataLen)

@@ -6,10 +6,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/vlmask/vlmask/core/chattemplate"
-	"github.com/vlmask/vlmask/core/checkpoint"
-	"github.com/vlmask/vlmask/core/imageproc"
-	"github.com/vlmask/vlmask/core/tokenizer"
+	"github.com/vlmask/vlmask/hf/chattemplate"
+	"github.com/vlmask/vlmask/hf/checkpoint"
+	"github.com/vlmask/vlmask/hf/imageproc"
+	"github.com/vlmask/vlmask/hf/tokenizer"
 )
 
 // ErrImageCount: the prompt's image placeholders and the images given

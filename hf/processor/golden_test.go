@@ -7,7 +7,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/vlmask/vlmask/core/chattemplate"
+	"github.com/vlmask/vlmask/hf/chattemplate"
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
@@ -134,7 +134,7 @@ func checkTokens(t *testing.T, c golden.Case, res *Result) {
 	}
 	for i, w := range want {
 		g := res.Tokens[i]
-		if g.Position != w.Position || g.ID != w.ID || g.Text != w.Text || g.Modality != w.Modality ||
+		if g.Position != w.Position || g.ID != w.ID || g.Text != w.Text || string(g.Modality) != string(w.Modality) ||
 			g.ImageIndex != w.ImageIndex || g.PatchRow != w.PatchRow || g.PatchCol != w.PatchCol {
 			t.Fatalf("token %d = %+v, want %+v", i, g, w)
 		}
