@@ -13,11 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vlmask/vlmask/backend/onnx/decoder"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
-	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
 	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/core/pluginhost"
 	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/internal/run"
 	"github.com/vlmask/vlmask/internal/testmodel"
 	"github.com/vlmask/vlmask/plugins/builtin"
 	"github.com/vlmask/vlmask/sdk"
@@ -70,22 +70,19 @@ func runBench() error {
 		return err
 	}
 	defer rt.Close()
-	m, err := qwen3vl.Load(rt, dir, qwen3vl.Options{Recompute: true})
+	sess, err := run.OpenWith(rt, ort.Device{Kind: ort.CPU}, run.Config{Model: dir, Recompute: true})
 	if err != nil {
 		return err
 	}
-	defer m.Close()
+	defer sess.Close()
+	m := sess.Model()
 	spec := m.Spec()
 	rep := &report{
 		When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), CPUs: runtime.NumCPU(),
 		Model: fmt.Sprintf("random weights, Qwen3-VL-2B text shapes (hidden %d, %d heads, %d KV heads, head_dim %d), %d layers",
 			spec.Hidden, spec.NumHeads, spec.NumKVHeads, spec.HeadDim, spec.NumLayers),
 	}
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	host, err := pluginhost.New(pluginhost.Options{Builtins: builtin.Names(), SelfExe: self, Context: ctx})
+	host, err := run.PluginHost(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -269,7 +266,7 @@ func machine() string {
 // at a time (what generation and every analysis step after the first do)
 // with a single forward pass over as many tokens: with the KV cache the two
 // cost about the same.
-func measureKVCache(ctx context.Context, m *qwen3vl.Model, runs int) ([]scenario, error) {
+func measureKVCache(ctx context.Context, m *decoder.Model, runs int) ([]scenario, error) {
 	const prompt, decode = 300, 16
 	spec := m.Spec()
 	in := randomInput(spec.Vocab, prompt)

@@ -7,8 +7,9 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/vlmask/vlmask/backend/onnx/decoder"
+	"github.com/vlmask/vlmask/backend/onnx/family"
 	"github.com/vlmask/vlmask/backend/onnx/graph"
-	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/internal/goldenrun"
 	"github.com/vlmask/vlmask/internal/testmodel"
@@ -24,15 +25,15 @@ func TestFastMatchesRecomputeFloat64(t *testing.T) {
 	rt := goldenrun.Runtime(t)
 	noVision := false
 	for seed := uint64(1); seed <= 4; seed++ {
-		family := testmodel.FamilyQwen3VL
+		fam := testmodel.FamilyQwen3VL
 		if seed%2 == 0 {
-			family = testmodel.FamilyQwen3
+			fam = testmodel.FamilyQwen3
 		}
 		dir := t.TempDir()
-		if err := testmodel.Generate(dir, testmodel.Options{Family: family, Seed: seed, Vision: &noVision}); err != nil {
+		if err := testmodel.Generate(dir, testmodel.Options{Family: fam, Seed: seed, Vision: &noVision}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := qwen3vl.Load(rt, dir, qwen3vl.Options{DType: graph.Float64, Recompute: true})
+		m, err := family.LoadDir(rt, dir, decoder.Options{DType: graph.Float64, Recompute: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +43,7 @@ func TestFastMatchesRecomputeFloat64(t *testing.T) {
 	}
 }
 
-func checkModel(t *testing.T, m *qwen3vl.Model, rng *rand.Rand) {
+func checkModel(t *testing.T, m *decoder.Model, rng *rand.Rand) {
 	t.Helper()
 	ctx := context.Background()
 	spec := m.Spec()

@@ -2,19 +2,18 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
-	"github.com/vlmask/vlmask/core/results"
-	"github.com/vlmask/vlmask/hf/processor"
+
+	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/internal/batchconfig"
-	"github.com/vlmask/vlmask/sdk"
+	"github.com/vlmask/vlmask/internal/run"
 )
 
 // runBatch runs every enabled prompt of a YAML batch file with one model
 // load: one output file per prompt, named after it; a failed prompt is
-// reported and the batch goes on; a summary table ends it.
+// reported and the batch goes on; a summary table ends it. Flags given on
+// the command line win over the file.
 func (a *app) runBatch(c *cli.Context) error {
 	file, err := batchconfig.Load(c.String(flagConfig))
 	if err != nil {
@@ -23,127 +22,67 @@ func (a *app) runBatch(c *cli.Context) error {
 	for _, k := range file.Unknown {
 		a.log.Warn("batch config key not used by vlmask", "file", file.Path, "key", k)
 	}
-	// As in the original tool, the file's model and device win over flags.
-	if file.Model != "" {
-		if err := c.Set(flagModel, file.Model); err != nil {
-			return err
-		}
+	cfg := a.sessionConfig(c)
+	if file.Model != "" && !c.IsSet(flagModel) {
+		cfg.Model = file.Model
 	}
-	if file.Device != "" {
-		if err := c.Set(flagDevice, file.Device); err != nil {
-			return err
-		}
-	}
-	if c.String(flagModel) == "" {
+	if cfg.Model == "" {
 		return usageErr("%s has no model.path and --model is not set", file.Path)
+	}
+	if file.Device != "" && !c.IsSet(flagDevice) {
+		cfg.Device = file.Device
 	}
 	base, err := settingsFromFlags(c)
 	if err != nil {
 		return err
 	}
-	prompts := file.Enabled()
-	if len(prompts) == 0 {
-		return withCode(ExitInput, fmt.Errorf("%s: every prompt is disabled", file.Path))
-	}
-	outDir := "output"
+	b := run.Batch{File: file, Base: base, Overrides: overrides(c), OutDir: "output", Resume: c.Bool(flagResume)}
 	if c.IsSet(flagOutput) {
-		outDir = c.String(flagOutput)
+		b.OutDir = c.String(flagOutput)
 	}
-	s, host, configs, err := a.openRun(c, base)
+	var bar progressObserver
+	b.Observer = func(prompt string) core.Observer {
+		bar.done()
+		bar = a.observer(c, prompt)
+		return bar
+	}
+	b.Failed = func(prompt string, err error) {
+		a.log.Error("prompt failed", "prompt", prompt, "error", err)
+		fmt.Fprintf(a.stderr, "vlmask: prompt %s: %v\n", prompt, err)
+	}
+	cfg.Recompute = base.Method == core.MethodRecompute
+	s, err := a.openSession(c, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	defer host.Close()
-
-	// Plugins start once per mask mode, not per prompt.
-	chosen := map[string]*pluginChoice{}
-	choose := func(mode string) (*pluginChoice, error) {
-		if ch, ok := chosen[mode]; ok {
-			return ch, nil
-		}
-		strategy, metrics, err := selectPlugins(c.Context, host, c.StringSlice(flagPlugin), configs, mode)
-		if err != nil {
-			return nil, err
-		}
-		chosen[mode] = &pluginChoice{strategy, metrics}
-		return chosen[mode], nil
+	sums, err := s.RunBatch(c.Context, b)
+	bar.done()
+	if len(sums) > 0 {
+		a.printSummary(c, sums)
 	}
-
-	var sums []*summary
-	var firstErr error
-	for _, p := range prompts {
-		if c.Context.Err() != nil {
-			break
-		}
-		dest := filepath.Join(outDir, p.Name)
-		if c.Bool(flagResume) {
-			if done, _ := results.Complete(dest + base.formats[0].Extension()); done {
-				sums = append(sums, &summary{Name: p.Name, Skipped: true, Paths: []string{dest + base.formats[0].Extension()}})
-				continue
-			}
-		}
-		var sum *summary
-		ch, err := choose(p.MaskMode)
-		if err == nil {
-			sum, err = a.runPrompt(c, s, ch, base, p, dest)
-		}
-		if sum == nil {
-			sum = &summary{Name: p.Name}
-		}
-		if err != nil {
-			sum.Error = err.Error()
-			a.log.Error("prompt failed", "prompt", p.Name, "error", err)
-			fmt.Fprintf(a.stderr, "vlmask: prompt %s: %v\n", p.Name, err)
-			if firstErr == nil {
-				firstErr = err
-			}
-		}
-		sums = append(sums, sum)
-	}
-	a.printSummary(c, sums)
-	if firstErr != nil {
-		return withCode(exitCode(firstErr), fmt.Errorf("%d of %d prompts failed; first: %w", countFailed(sums), len(sums), firstErr))
-	}
-	return c.Context.Err()
+	return err
 }
 
-// runPrompt analyses one prompt of a batch.
-func (a *app) runPrompt(c *cli.Context, s *session, plugins *pluginChoice, base runSettings, p batchconfig.Prompt, dest string) (*summary, error) {
-	set := base
-	set.maskMode = p.MaskMode
-	set.opts.NumTokens = p.NumTokens
-	set.opts.SkipPerHead = p.SkipPerHead || base.opts.SkipPerHead
-	set.opts.SaveAttentionWeights = p.SaveAttentionWeights || base.opts.SaveAttentionWeights
-	conv, err := batchconfig.ParsePrompt(p.Text, len(p.Images), s.proc.Config().Family.HasVision())
-	if err != nil {
-		return nil, withCode(ExitInput, fmt.Errorf("%s: prompt %s: %w", c.String(flagConfig), p.Name, err))
+// overrides are the analysis flags set on the command line.
+func overrides(c *cli.Context) run.Overrides {
+	var o run.Overrides
+	if c.IsSet(flagNumTokens) {
+		o.NumTokens = ptr(c.Int(flagNumTokens))
 	}
-	in, err := s.proc.Process(processor.Request{
-		Messages: conv.Messages, Images: p.Images, MaxImageResolution: p.MaxImageResolution, AssistantPrefix: conv.AssistantPrefix,
-	})
-	if err != nil {
-		return nil, withCode(ExitInput, err)
+	if c.IsSet(flagMaskMode) {
+		o.MaskMode = ptr(c.String(flagMaskMode))
 	}
-	job := &analysisJob{
-		app: a, session: s, strategy: plugins.strategy, metrics: plugins.metrics, input: in, settings: set,
-		base: dest, promptName: p.Name, command: shellJoin(os.Args), progress: a.progressEnabled(c),
+	if c.IsSet(flagSkipPerHead) {
+		o.SkipPerHead = ptr(c.Bool(flagSkipPerHead))
 	}
-	return job.run(c.Context)
+	if c.IsSet(flagSaveAttentionWeights) {
+		o.SaveAttentionWeights = ptr(c.Bool(flagSaveAttentionWeights))
+	}
+	if c.IsSet(flagMaxImageRes) {
+		o.MaxImageResolution = ptr(c.Int(flagMaxImageRes))
+	}
+	return o
 }
 
-func countFailed(sums []*summary) int {
-	n := 0
-	for _, s := range sums {
-		if s.Error != "" {
-			n++
-		}
-	}
-	return n
-}
-
-// pluginChoice is the strategy and metrics of one mask mode in a batch.
-type pluginChoice struct {
-	strategy sdk.MaskingStrategy
-	metrics  []sdk.Metric
-}
+func ptr[T any](v T) *T { return &v }

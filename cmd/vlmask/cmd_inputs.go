@@ -47,7 +47,7 @@ type imageJSON struct {
 }
 
 func (a *app) inputs(c *cli.Context) error {
-	proc, err := openFrontEnd(c.String(flagModel))
+	proc, err := run.OpenFrontEnd(c.String(flagModel))
 	if err != nil {
 		return err
 	}

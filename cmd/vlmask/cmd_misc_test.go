@@ -11,6 +11,7 @@ import (
 
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/golden"
+	"github.com/vlmask/vlmask/internal/run"
 )
 
 // TestGenerateJSON: `vlmask generate --json` on a golden case gives
@@ -25,7 +26,7 @@ func TestGenerateJSON(t *testing.T) {
 				args = append(args, "--image", im)
 			}
 			res := mustRun(t, t.TempDir(), args...)
-			var got generationJSON
+			var got run.Generation
 			if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
 				t.Fatalf("%v\n%s", err, res.stdout)
 			}

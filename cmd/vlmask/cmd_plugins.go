@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/core/pluginhost"
+	"github.com/vlmask/vlmask/internal/run"
 )
 
 func (a *app) pluginsCommand() *cli.Command {
@@ -67,7 +68,7 @@ func toPluginJSON(in pluginhost.Info) pluginJSON {
 }
 
 func (a *app) listPlugins(c *cli.Context) ([]pluginhost.Info, error) {
-	h, err := a.openPluginHost(c.Context, c)
+	h, err := run.PluginHost(c.Context, c.StringSlice(flagPluginDir), a.log.Named("plugins"))
 	if err != nil {
 		return nil, err
 	}

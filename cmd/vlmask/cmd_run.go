@@ -1,19 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
-	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/core/pluginhost"
-	"github.com/vlmask/vlmask/core/results"
-)
 
-// defaultOutput is the original tool's CLI-mode output name.
-const defaultOutput = "vl_masking_results"
+	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/internal/run"
+)
 
 func (a *app) runCommand() *cli.Command {
 	return &cli.Command{
@@ -27,75 +21,21 @@ func (a *app) runCommand() *cli.Command {
 	}
 }
 
-func analysisFlags() []cli.Flag {
-	return []cli.Flag{
-		numTokensFlag(1),
-		&cli.StringFlag{Name: flagMaskMode, Value: "text", Category: catRun, EnvVars: envVar(flagMaskMode),
-			Usage: "which tokens to knock out: text (everything but image patches), vision (image patches) or both"},
-		&cli.BoolFlag{Name: flagSkipPerHead, Category: catRun, EnvVars: envVar(flagSkipPerHead), Usage: "no Head_N rows"},
-		&cli.BoolFlag{Name: flagSaveAttentionWeights, Category: catRun, EnvVars: envVar(flagSaveAttentionWeights),
-			Usage: "add AttentionWeight_Head_N and AttentionWeight_Avg rows (the final query's baseline weight on the masked token)"},
-		&cli.StringFlag{Name: flagMethod, Value: string(core.MethodFast), Category: catRun, EnvVars: envVar(flagMethod),
-			Usage: "fast (exact, from the final query row) or recompute (brute force: rerun the layer per token; for cross-checks)"},
-		&cli.IntFlag{Name: flagBatchSize, Value: 8, Category: catRun, EnvVars: envVar(flagBatchSize),
-			Usage: "accepted for compatibility with the original tool; the fast method needs no batching (recompute sizes its batches by memory)"},
-		&cli.StringFlag{Name: flagConfig, Category: catRun, EnvVars: envVar(flagConfig),
-			Usage: "YAML batch file in the original tool's format (model.path, prompts[]...); runs every enabled prompt"},
-		&cli.BoolFlag{Name: flagResume, Category: catRun, Usage: "with --config: skip prompts whose output is already complete"},
-	}
-}
-
-func outputFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: defaultOutput, Category: catOutput, EnvVars: envVar(flagOutput),
-			Usage: "output base name: a bare name goes to output/NAME.parquet, a path is used as given (plus the extension)"},
-		&cli.StringFlag{Name: flagFormat, Value: "parquet", Category: catOutput, EnvVars: envVar(flagFormat),
-			Usage: "comma-separated output formats: parquet, csv"},
-		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Category: catOutput, EnvVars: envVar(flagQuiet), Usage: "no progress on stderr"},
-		jsonFlag("print a JSON summary on stdout instead of text"),
-	}
-}
-
-// runSettings are a run's analysis settings, from flags or a YAML prompt.
-type runSettings struct {
-	opts     core.Options
-	maskMode string
-	formats  []results.Format
-}
-
-func settingsFromFlags(c *cli.Context) (runSettings, error) {
-	s := runSettings{maskMode: c.String(flagMaskMode)}
-	s.opts = core.Options{
+// settingsFromFlags reads the analysis settings of the command line.
+func settingsFromFlags(c *cli.Context) (run.Settings, error) {
+	s := run.Settings{
 		NumTokens: c.Int(flagNumTokens), Method: core.Method(c.String(flagMethod)),
 		SkipPerHead: c.Bool(flagSkipPerHead), SaveAttentionWeights: c.Bool(flagSaveAttentionWeights),
+		MaskMode: c.String(flagMaskMode), Plugins: c.StringSlice(flagPlugin), Command: run.ShellJoin(os.Args),
 	}
-	if s.opts.NumTokens < 1 {
-		return s, usageErr("--num-tokens %d: must be at least 1", s.opts.NumTokens)
-	}
-	if s.opts.Method != core.MethodFast && s.opts.Method != core.MethodRecompute {
-		return s, usageErr("--method %q: want fast or recompute", s.opts.Method)
-	}
-	if _, err := maskModePlugin(s.maskMode); err != nil {
+	var err error
+	if s.Formats, err = run.ParseFormats(c.String(flagFormat)); err != nil {
 		return s, err
 	}
-	for _, f := range strings.Split(c.String(flagFormat), ",") {
-		format, err := results.ParseFormat(strings.TrimSpace(f))
-		if err != nil {
-			return s, usageErr("--format: %v", err)
-		}
-		s.formats = append(s.formats, format)
+	if s.PluginConfigs, err = run.ParsePluginConfigs(c.StringSlice(flagPluginConfig)); err != nil {
+		return s, err
 	}
-	return s, nil
-}
-
-// outputBase turns --output into a path base: a bare name goes under
-// output/, as the original tool wrote it.
-func outputBase(name string) string {
-	name = strings.TrimSuffix(strings.TrimSuffix(name, ".parquet"), ".csv")
-	if !strings.ContainsRune(name, filepath.Separator) {
-		return filepath.Join("output", name)
-	}
-	return name
+	return s, s.Validate()
 }
 
 func (a *app) run(c *cli.Context) error {
@@ -109,60 +49,22 @@ func (a *app) run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, host, configs, err := a.openRun(c, set)
+	cfg := a.sessionConfig(c)
+	cfg.Recompute = set.Method == core.MethodRecompute
+	s, err := a.openSession(c, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	defer host.Close()
-	strategy, metrics, err := selectPlugins(c.Context, host, c.StringSlice(flagPlugin), configs, set.maskMode)
+	in, err := prepare(c, s.Processor())
 	if err != nil {
 		return err
 	}
-	in, err := prepare(c, s.proc)
-	if err != nil {
-		return err
-	}
-	job := &analysisJob{
-		app: a, session: s, strategy: strategy, metrics: metrics, input: in, settings: set,
-		base: outputBase(c.String(flagOutput)), progress: a.progressEnabled(c),
-		command: shellJoin(os.Args),
-	}
-	sum, err := job.run(c.Context)
+	obs := a.observer(c, "")
+	sum, err := s.Analyze(c.Context, in, "", run.OutputBase(c.String(flagOutput)), set, obs)
+	obs.done()
 	if sum != nil {
-		a.printSummary(c, []*summary{sum})
+		a.printSummary(c, []*run.Summary{sum})
 	}
 	return err
-}
-
-// openRun loads what an analysis run needs: the plugin configurations, the
-// model session and the plugin host.
-func (a *app) openRun(c *cli.Context, set runSettings) (*session, *pluginhost.Host, map[string]json.RawMessage, error) {
-	configs, err := pluginConfigs(c.StringSlice(flagPluginConfig))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	s, err := a.openSession(c, set.opts.Method == core.MethodRecompute)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	host, err := a.openPluginHost(c.Context, c)
-	if err != nil {
-		s.Close()
-		return nil, nil, nil, err
-	}
-	return s, host, configs, nil
-}
-
-// shellJoin quotes arguments for the run metadata so the command can be
-// pasted back into a shell.
-func shellJoin(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		out[i] = a
-	}
-	return strings.Join(out, " ")
 }

@@ -124,7 +124,7 @@ func imageSources(flag []string, meta results.Meta) ([]string, error) {
 	if len(flag) > 0 {
 		return flag, nil
 	}
-	recorded := meta.Metadata["vlmask.images"]
+	recorded := meta.Metadata[results.MetaKeyImages]
 	if recorded == "" {
 		return nil, nil
 	}

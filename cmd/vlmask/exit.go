@@ -1,11 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/vlmask/vlmask/internal/run"
 )
 
 // Exit codes. Every error a command returns is classified into one of
@@ -45,19 +46,25 @@ func withCode(code int, err error) error {
 	return &exitError{code: code, err: err}
 }
 
+// kindCodes are the exit codes of internal/run's error kinds.
+var kindCodes = map[run.Kind]int{
+	run.KindRuntime: ExitRuntime, run.KindUsage: ExitUsage, run.KindInput: ExitInput,
+	run.KindPlugin: ExitPlugin, run.KindOutput: ExitOutput,
+}
+
 // exitCode picks the exit code for an error returned by a command.
 func exitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	if errors.Is(err, context.Canceled) {
+	if run.Interrupted(err) {
 		return ExitInterrupted
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	return ExitRuntime
+	return kindCodes[run.KindOf(err)]
 }
 
 // printError writes err as one line to w.

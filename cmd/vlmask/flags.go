@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/internal/run"
 )
 
 // Flag names, shared by the commands that read them.
@@ -86,4 +88,61 @@ func modelFlags() []cli.Flag {
 
 func jsonFlag(usage string) cli.Flag {
 	return &cli.BoolFlag{Name: flagJSON, Category: catOutput, Usage: usage}
+}
+
+func pluginFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: flagPlugin, Category: catPlugins, EnvVars: []string{"VLMASK_PLUGINS"},
+			Usage: "plugin to use, by name (repeatable): one masking strategy (replaces --mask-mode) and any extra metrics; see `vlmask plugins list`"},
+		&cli.StringSliceFlag{Name: flagPluginConfig, Category: catPlugins,
+			Usage: "configuration for a plugin, NAME=JSON (repeatable), e.g. region-window='{\"k\": 2}'"},
+		pluginDirFlag(),
+	}
+}
+
+func pluginDirFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: flagPluginDir, Category: catPlugins, EnvVars: envVar(flagPluginDir),
+		Usage: "directory searched first for vlmask-plugin-* executables (repeatable); then $VLMASK_PLUGIN_DIR, ./.vlmask/plugins, the user data dir and the built-ins"}
+}
+
+func analysisFlags() []cli.Flag {
+	return []cli.Flag{
+		numTokensFlag(1),
+		&cli.StringFlag{Name: flagMaskMode, Value: "text", Category: catRun, EnvVars: envVar(flagMaskMode),
+			Usage: "which tokens to knock out: text (everything but image patches), vision (image patches) or both"},
+		&cli.BoolFlag{Name: flagSkipPerHead, Category: catRun, EnvVars: envVar(flagSkipPerHead), Usage: "no Head_N rows"},
+		&cli.BoolFlag{Name: flagSaveAttentionWeights, Category: catRun, EnvVars: envVar(flagSaveAttentionWeights),
+			Usage: "add AttentionWeight_Head_N and AttentionWeight_Avg rows (the final query's baseline weight on the masked token)"},
+		&cli.StringFlag{Name: flagMethod, Value: string(core.MethodFast), Category: catRun, EnvVars: envVar(flagMethod),
+			Usage: "fast (exact, from the final query row) or recompute (brute force: rerun the layer per token; for cross-checks)"},
+		&cli.IntFlag{Name: flagBatchSize, Value: 8, Category: catRun, EnvVars: envVar(flagBatchSize),
+			Usage: "accepted for compatibility with the original tool; the fast method needs no batching (recompute sizes its batches by memory)"},
+		&cli.StringFlag{Name: flagConfig, Category: catRun, EnvVars: envVar(flagConfig),
+			Usage: "YAML batch file in the original tool's format (model.path, prompts[]...); runs every enabled prompt"},
+		&cli.BoolFlag{Name: flagResume, Category: catRun, Usage: "with --config: skip prompts whose output is already complete"},
+	}
+}
+
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: run.DefaultOutput, Category: catOutput, EnvVars: envVar(flagOutput),
+			Usage: "output base name: a bare name goes to output/NAME.parquet, a path is used as given (plus the extension)"},
+		&cli.StringFlag{Name: flagFormat, Value: "parquet", Category: catOutput, EnvVars: envVar(flagFormat),
+			Usage: "comma-separated output formats: parquet, csv"},
+		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Category: catOutput, EnvVars: envVar(flagQuiet), Usage: "no progress on stderr"},
+		jsonFlag("print a JSON summary on stdout instead of text"),
+	}
+}
+
+func numTokensFlag(def int) cli.Flag {
+	return &cli.IntFlag{Name: flagNumTokens, Aliases: []string{"n"}, Value: def, Category: catRun, EnvVars: envVar(flagNumTokens),
+		Usage: "tokens to generate (for run: analysis steps; step 0 is the prompt); stops early at <|im_end|>/EOS"}
+}
+
+func concatFlags(groups ...[]cli.Flag) []cli.Flag {
+	var out []cli.Flag
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
 }

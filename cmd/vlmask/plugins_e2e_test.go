@@ -71,16 +71,16 @@ func sameRow(a, b results.Row) bool {
 func analyseInProcess(t *testing.T, c golden.Case, mode string, steps int) []results.Row {
 	t.Helper()
 	run := goldenrun.Load(t, goldenrun.Runtime(t), c)
-	name, err := maskModePlugin(mode)
+	name, err := vrun.MaskModePlugin(mode)
 	if err != nil {
 		t.Fatal(err)
 	}
 	strategy, _ := builtin.Masking(name)
-	metric, _ := builtin.Metric(defaultMetrics)
+	metric, _ := builtin.Metric(vrun.DefaultMetrics)
 	sink := &rowSink{}
 	a := &core.Analyzer{Model: run.Model, Strategy: strategy, Metrics: []sdk.Metric{metric}, GeneratedToken: vrun.GeneratedTokens(run.Proc), Rows: sink}
 	if _, err := a.Run(context.Background(), run.AnalyzerInput(),
-		core.Options{NumTokens: steps, SaveAttentionWeights: true, StopTokenIDs: run.Model.Config().StopTokenIDs()}); err != nil {
+		core.Options{NumTokens: steps, SaveAttentionWeights: true, StopTokenIDs: run.Proc.Config().StopTokenIDs()}); err != nil {
 		t.Fatal(err)
 	}
 	return sink.rows

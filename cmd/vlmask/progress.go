@@ -127,3 +127,12 @@ func (o progressObserver) done() {
 		o.bar.stop()
 	}
 }
+
+// observer is the progress display of one analysis (named for a batch
+// prompt), drawing nothing when progress is off.
+func (a *app) observer(c *cli.Context, name string) progressObserver {
+	if !a.progressEnabled(c) {
+		return progressObserver{}
+	}
+	return progressObserver{bar: newProgress(a.stderr, name)}
+}

@@ -1,143 +1,41 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
-	"github.com/vlmask/vlmask/backend/onnx/ort"
-	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
-	"github.com/vlmask/vlmask/hf/checkpoint"
+
 	"github.com/vlmask/vlmask/hf/processor"
+	"github.com/vlmask/vlmask/internal/run"
 )
 
-// defaultPrompt is the original tool's prompt when none is given and there
-// is no ./prompt.txt.
-const defaultPrompt = "What is the capital of France?"
-
-// session is a loaded model with its runtime and front end.
-type session struct {
-	rt    *ort.Runtime
-	proc  *processor.Processor
-	model *qwen3vl.Model
-}
-
-func (s *session) Close() {
-	if s.model != nil {
-		s.model.Close()
-	}
-	if s.rt != nil {
-		s.rt.Close()
+// sessionConfig is the session the flags ask for.
+func (a *app) sessionConfig(c *cli.Context) run.Config {
+	return run.Config{
+		Model: c.String(flagModel), ORTLib: c.String(flagORTLib), Device: c.String(flagDevice),
+		PluginDirs: c.StringSlice(flagPluginDir), Version: version, Logger: a.log,
 	}
 }
 
-// openFrontEnd loads the checkpoint's configuration and front end only (no
-// runtime), for `vlmask inputs`.
-func openFrontEnd(dir string) (*processor.Processor, error) {
-	if dir == "" {
-		return nil, usageErr("--model is required")
-	}
-	proc, err := processor.Load(dir, nil)
-	if err != nil {
-		return nil, withCode(ExitInput, err)
-	}
-	return proc, nil
-}
-
-// openSession loads the runtime, the front end and the model.
-func (a *app) openSession(c *cli.Context, recompute bool) (*session, error) {
-	start := time.Now()
-	proc, err := openFrontEnd(c.String(flagModel))
-	if err != nil {
-		return nil, err
-	}
-	cfg := proc.Config()
-	if cfg.Family != checkpoint.Qwen3VL && cfg.Family != checkpoint.Qwen3 {
-		return nil, withCode(ExitInput, fmt.Errorf("%s: model_type %q is not supported by the ONNX backend yet (supported: qwen3_vl, qwen3)", cfg.Dir, cfg.ModelType))
-	}
-	rt, dev, err := a.openRuntime(c)
-	if err != nil {
-		return nil, err
-	}
-	s := &session{rt: rt, proc: proc}
-	opts := qwen3vl.Options{Session: ort.SessionOptions{Device: dev}, Recompute: recompute}
+// openSession loads the runtime, the front end and the model, drawing the
+// loading progress when enabled.
+func (a *app) openSession(c *cli.Context, cfg run.Config) (*run.Session, error) {
+	model := cfg.Model
 	if a.progressEnabled(c) {
 		bar := newProgress(a.stderr, "")
-		opts.Progress = func(done, total int) { bar.phase("loading "+filepath.Base(cfg.Dir), done, total) }
+		cfg.LoadProgress = func(done, total int) { bar.phase("loading "+filepath.Base(model), done, total) }
 		defer bar.stop()
 	}
-	model, err := qwen3vl.Load(rt, cfg.Dir, opts)
-	if err != nil {
-		s.Close()
-		if errors.Is(err, qwen3vl.ErrUnsupported) {
-			return nil, withCode(ExitInput, err)
-		}
-		var oe *ort.Error
-		if errors.As(err, &oe) {
-			return nil, withCode(ExitRuntime, err)
-		}
-		return nil, withCode(ExitInput, err)
-	}
-	s.model = model
-	a.log.Info("model loaded", "dir", cfg.Dir, "family", cfg.Family, "device", dev,
-		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()), "peak_rss", peakRSS())
-	return s, nil
-}
-
-// promptText resolves --prompt: text, or the contents of an existing .txt
-// file; without the flag, ./prompt.txt when present, else the original
-// tool's default question.
-func promptText(c *cli.Context) (string, error) {
-	v := c.String(flagPrompt)
-	if v == "" {
-		if b, err := os.ReadFile("prompt.txt"); err == nil {
-			return string(b), nil
-		}
-		return defaultPrompt, nil
-	}
-	if strings.HasSuffix(v, ".txt") && !strings.ContainsAny(v, "\n") {
-		b, err := os.ReadFile(v)
-		if err != nil {
-			return "", withCode(ExitInput, fmt.Errorf("--prompt %s: %w", v, err))
-		}
-		return string(b), nil
-	}
-	return v, nil
+	return run.Open(cfg)
 }
 
 // prepare builds the model input for --prompt and --image.
 func prepare(c *cli.Context, proc *processor.Processor) (*processor.Result, error) {
-	text, err := promptText(c)
+	text, err := run.PromptText(c.String(flagPrompt))
 	if err != nil {
 		return nil, err
 	}
-	images := c.StringSlice(flagImage)
-	res, err := proc.Process(processor.Request{
-		Messages:           proc.UserPrompt(text, len(images)),
-		Images:             images,
-		MaxImageResolution: c.Int(flagMaxImageRes),
+	return run.Prepare(proc, run.Prompt{
+		Text: text, Images: c.StringSlice(flagImage), MaxImageResolution: c.Int(flagMaxImageRes),
 	})
-	if err != nil {
-		return nil, withCode(ExitInput, err)
-	}
-	return res, nil
-}
-
-// peakRSS is the process's peak resident memory, as a human-readable
-// string, where the system reports it.
-func peakRSS() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "unknown"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
-		}
-	}
-	return "unknown"
 }

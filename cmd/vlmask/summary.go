@@ -7,15 +7,17 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/vlmask/vlmask/internal/run"
 )
 
 // printSummary reports finished jobs on stdout: text, or JSON with --json.
-func (a *app) printSummary(c *cli.Context, sums []*summary) {
+func (a *app) printSummary(c *cli.Context, sums []*run.Summary) {
 	if c.Bool(flagJSON) {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(struct {
-			Prompts []*summary `json:"prompts"`
+			Prompts []*run.Summary `json:"prompts"`
 		}{sums})
 		return
 	}
@@ -30,11 +32,7 @@ func (a *app) printSummary(c *cli.Context, sums []*summary) {
 		}
 		fmt.Fprintf(a.stdout, "generated: %q%s\n", s.GeneratedText, eos)
 		if len(s.Top5) > 0 {
-			var parts []string
-			for _, cand := range s.Top5 {
-				parts = append(parts, fmt.Sprintf("%q %.4f", cand.Text, cand.Prob))
-			}
-			fmt.Fprintf(a.stdout, "first step top-5: %s\n", strings.Join(parts, ", "))
+			fmt.Fprintf(a.stdout, "first step top-5: %s\n", candidates(s.Top5))
 		}
 		state := ""
 		if !s.Complete {

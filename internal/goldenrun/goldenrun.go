@@ -3,15 +3,14 @@ package goldenrun
 import (
 	"testing"
 
-	"github.com/vlmask/vlmask/internal/run"
-	"github.com/vlmask/vlmask/sdk"
-
+	"github.com/vlmask/vlmask/backend/onnx/decoder"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
-	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/hf/processor"
 	"github.com/vlmask/vlmask/internal/golden"
+	"github.com/vlmask/vlmask/internal/run"
+	"github.com/vlmask/vlmask/sdk"
 )
 
 // Runtime loads the ONNX Runtime, closed when the test ends, or skips the
@@ -20,9 +19,10 @@ func Runtime(t testing.TB) *ort.Runtime { return orttest.Runtime(t) }
 
 // Case is a golden case loaded for a run.
 type Case struct {
-	Model *qwen3vl.Model
-	Proc  *processor.Processor
-	Input *processor.Result
+	Session *run.Session
+	Model   *decoder.Model
+	Proc    *processor.Processor
+	Input   *processor.Result
 }
 
 // AnalyzerInput is the case's input as core.Analyzer takes it.
@@ -35,22 +35,18 @@ func (c Case) GeneratedToken(pos, id int) sdk.Token {
 	return run.GeneratedTokens(c.Proc)(pos, id)
 }
 
-// Load loads c's checkpoint on rt (closed when the test ends) and
-// processes the case's prompt and images as `vlmask run` does.
+// Load opens c's checkpoint on rt, on the CPU, as `vlmask run` does
+// (closed when the test ends), and processes the case's prompt and images.
 func Load(t testing.TB, rt *ort.Runtime, c golden.Case) Case {
 	t.Helper()
-	m, err := qwen3vl.Load(rt, c.Checkpoint(), qwen3vl.Options{})
+	s, err := run.OpenWith(rt, ort.Device{Kind: ort.CPU}, run.Config{Model: c.Checkpoint()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { m.Close() })
-	proc, err := processor.Load(c.Checkpoint(), m.Config())
+	t.Cleanup(func() { s.Close() })
+	in, err := run.Prepare(s.Processor(), run.Prompt{Text: c.Prompt(t), Images: c.ImagePaths()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := proc.Process(processor.Request{Messages: proc.UserPrompt(c.Prompt(t), len(c.ImagePaths())), Images: c.ImagePaths()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Case{Model: m, Proc: proc, Input: in}
+	return Case{Session: s, Model: s.Model(), Proc: s.Processor(), Input: in}
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vlmask/vlmask/backend/onnx/decoder"
+	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
+	"github.com/vlmask/vlmask/backend/onnx/weights"
 	"github.com/vlmask/vlmask/hf/safetensors"
 	"github.com/vlmask/vlmask/internal/golden"
 )
@@ -53,7 +56,7 @@ func copyCheckpoint(t *testing.T, src string, edit func([]safetensors.Tensor) []
 }
 
 func TestLoadRefusesMismatchedWeights(t *testing.T) {
-	rt := runtimeForTest(t)
+	rt := orttest.Runtime(t)
 	src := golden.Cases(t, "qwen3_vl_basic")[0].Checkpoint()
 	const victim = "model.language_model.layers.2.mlp.up_proj.weight"
 	tests := map[string]struct {
@@ -81,13 +84,13 @@ func TestLoadRefusesMismatchedWeights(t *testing.T) {
 				}
 				return ts
 			},
-			want: ErrWeightMismatch,
+			want: weights.ErrMismatch,
 		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			dir := copyCheckpoint(t, src, tc.edit)
-			m, err := Load(rt, dir, Options{})
+			m, err := loadDirErr(rt, dir, decoder.Options{})
 			if err == nil {
 				m.Close()
 				t.Fatal("Load succeeded")

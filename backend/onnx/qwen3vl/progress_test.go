@@ -3,6 +3,8 @@ package qwen3vl
 import (
 	"testing"
 
+	"github.com/vlmask/vlmask/backend/onnx/decoder"
+	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
@@ -10,7 +12,7 @@ import (
 // order, up to the total (per layer a decoder, a tail and, with Recompute,
 // a recompute session; the head; the vision tower).
 func TestLoadReportsProgress(t *testing.T) {
-	rt := runtimeForTest(t)
+	rt := orttest.Runtime(t)
 	tests := map[string]struct {
 		recompute  bool
 		perLayer   int
@@ -23,13 +25,9 @@ func TestLoadReportsProgress(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := golden.Cases(t, name)[0]
 			var calls [][2]int
-			m, err := Load(rt, c.Checkpoint(), Options{Recompute: tc.recompute, Progress: func(done, total int) {
+			m := loadDir(t, rt, c.Checkpoint(), decoder.Options{Recompute: tc.recompute, Progress: func(done, total int) {
 				calls = append(calls, [2]int{done, total})
 			}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
 			want := m.Spec().NumLayers*tc.perLayer + 1
 			if tc.withVision {
 				want++

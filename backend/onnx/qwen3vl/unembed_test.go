@@ -3,12 +3,14 @@ package qwen3vl
 import (
 	"testing"
 
+	"github.com/vlmask/vlmask/backend/onnx/decoder"
+	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/hf/safetensors"
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
 func TestUnembeddingRow(t *testing.T) {
-	rt := runtimeForTest(t)
+	rt := orttest.Runtime(t)
 	tests := map[string]string{
 		"qwen3_vl_basic":  "lm_head.weight",
 		"qwen3_vl_resize": "lm_head.weight",            // bfloat16
@@ -17,11 +19,7 @@ func TestUnembeddingRow(t *testing.T) {
 	for name, tensor := range tests {
 		t.Run(name, func(t *testing.T) {
 			c := golden.Cases(t, name)[0]
-			m, err := Load(rt, c.Checkpoint(), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
+			m := loadDir(t, rt, c.Checkpoint(), decoder.Options{})
 			set, err := safetensors.OpenDir(c.Checkpoint())
 			if err != nil {
 				t.Fatal(err)

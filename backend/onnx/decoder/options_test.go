@@ -1,4 +1,4 @@
-package qwen3vl
+package decoder
 
 import (
 	"maps"

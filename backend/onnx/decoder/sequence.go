@@ -1,10 +1,9 @@
-package qwen3vl
+package decoder
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/core"
@@ -23,7 +22,8 @@ type sequence struct {
 	prompt    []float64   // prompt embeddings [len(prompt), hidden], images scattered in
 	promptLen int         //
 	visual    []int       // prompt positions of image tokens, ascending
-	deepstack [][]float64 // per DeepStack level: [len(visual), hidden]
+	imageOf   []int       // per prompt position: the image it belongs to, −1 for text
+	layerAdds [][]float64 // per decoder layer: [len(visual), hidden] added after it
 
 	pastK, pastV []*ort.Value // per layer: [kvHeads, done, headDim]
 	inputs       [][]float64  // per layer: inputs at every position (KeepLayerInputs)
@@ -50,7 +50,7 @@ func (m *Model) Start(ctx context.Context, p *core.Prompt, opts core.SequenceOpt
 			return nil, fmt.Errorf("position ids row %d has %d entries for %d tokens", r, len(p.Positions[r]), n)
 		}
 	}
-	d := int(m.text.hidden)
+	d := int(m.spec.Decoder.Hidden)
 	s := &sequence{m: m, opts: opts, delta: p.RopeDelta, promptLen: n}
 	s.ids = append(s.ids, p.IDs...)
 	for r := range s.pos {
@@ -73,24 +73,33 @@ func (m *Model) Start(ctx context.Context, p *core.Prompt, opts core.SequenceOpt
 	return s, nil
 }
 
-// embedInto writes token id's embedding row into dst.
+// embedInto writes token id's (scaled) embedding row into dst.
 func (m *Model) embedInto(dst []float64, id int) error {
-	d := int(m.text.hidden)
-	if id < 0 || id >= int(m.text.vocab) {
-		return fmt.Errorf("token id %d outside the vocabulary of %d", id, m.text.vocab)
+	d := int(m.spec.Decoder.Hidden)
+	if id < 0 || id >= int(m.spec.Decoder.Vocab) {
+		return fmt.Errorf("token id %d outside the vocabulary of %d", id, m.spec.Decoder.Vocab)
 	}
-	for k, x := range m.embed[id*d : (id+1)*d] {
-		dst[k] = float64(x)
+	row := m.embed[id*d : (id+1)*d]
+	if m.embedScale == 1 {
+		for k, x := range row {
+			dst[k] = float64(x)
+		}
+		return nil
+	}
+	for k, x := range row {
+		dst[k] = float64(x) * m.embedScale
 	}
 	return nil
 }
 
 // scatterImages replaces the prompt's image-token embeddings with the
-// vision tower's, in order, and keeps the DeepStack features.
+// vision tower's, in order, and keeps the features added after layers.
 func (s *sequence) scatterImages(ctx context.Context, p *core.Prompt) error {
 	m := s.m
-	imageID := m.cfg.ImageTokenID
+	imageID := m.spec.ImageTokenID
+	s.imageOf = make([]int, len(p.IDs))
 	for i, id := range p.IDs {
+		s.imageOf[i] = -1
 		if imageID >= 0 && id == imageID {
 			s.visual = append(s.visual, i)
 		}
@@ -101,7 +110,7 @@ func (s *sequence) scatterImages(ctx context.Context, p *core.Prompt) error {
 		}
 		return nil
 	}
-	d := int(m.text.hidden)
+	d := int(m.spec.Decoder.Hidden)
 	next := 0
 	for k, im := range p.Images {
 		f, err := m.EncodeImage(ctx, im)
@@ -111,17 +120,18 @@ func (s *sequence) scatterImages(ctx context.Context, p *core.Prompt) error {
 		if next+f.Tokens > len(s.visual) {
 			return fmt.Errorf("image features and image tokens do not match: %d tokens, features for more than that", len(s.visual))
 		}
-		if s.deepstack == nil {
-			s.deepstack = make([][]float64, len(f.DeepStack))
-			for lvl := range s.deepstack {
-				s.deepstack[lvl] = make([]float64, len(s.visual)*d)
+		if s.layerAdds == nil {
+			s.layerAdds = make([][]float64, len(f.LayerAdds))
+			for lvl := range s.layerAdds {
+				s.layerAdds[lvl] = make([]float64, len(s.visual)*d)
 			}
 		}
 		for t := 0; t < f.Tokens; t++ {
 			row := s.visual[next+t]
+			s.imageOf[row] = k
 			copy(s.prompt[row*d:(row+1)*d], f.Embeds[t*d:(t+1)*d])
-			for lvl, ds := range f.DeepStack {
-				copy(s.deepstack[lvl][(next+t)*d:(next+t+1)*d], ds[t*d:(t+1)*d])
+			for lvl, add := range f.LayerAdds {
+				copy(s.layerAdds[lvl][(next+t)*d:(next+t+1)*d], add[t*d:(t+1)*d])
 			}
 		}
 		next += f.Tokens
@@ -138,8 +148,8 @@ func (s *sequence) Append(id int) error {
 	if s.closed {
 		return ErrClosed
 	}
-	if id < 0 || id >= int(s.m.text.vocab) {
-		return fmt.Errorf("token id %d outside the vocabulary of %d", id, s.m.text.vocab)
+	if id < 0 || id >= int(s.m.spec.Decoder.Vocab) {
+		return fmt.Errorf("token id %d outside the vocabulary of %d", id, s.m.spec.Decoder.Vocab)
 	}
 	p := int64(len(s.ids)) + s.delta
 	s.ids = append(s.ids, id)
@@ -158,8 +168,8 @@ func (s *sequence) Close() error {
 		return nil
 	}
 	s.closed = true
-	closeAll(s.pastK)
-	closeAll(s.pastV)
+	CloseAll(s.pastK)
+	CloseAll(s.pastV)
 	s.pastK, s.pastV, s.inputs = nil, nil, nil
 	return nil
 }
@@ -170,7 +180,7 @@ func (s *sequence) Forward(ctx context.Context, observe func(core.LayerProbe) er
 		return nil, ErrClosed
 	}
 	m := s.m
-	d := int(m.text.hidden)
+	d := int(m.spec.Decoder.Hidden)
 	first, total := s.done, len(s.ids)
 	n := total - first
 	if n == 0 {
@@ -185,14 +195,19 @@ func (s *sequence) Forward(ctx context.Context, observe func(core.LayerProbe) er
 			return nil, err
 		}
 	}
-	cos, sin := s.rope(first, total)
-	mask := causalMask(first, total)
-
-	for l := range m.layers {
+	tables := s.ropeTables(first, total)
+	masks := map[int][]float64{} // by window
+	for l, layer := range m.spec.Layers {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		out, err := s.runLayer(ctx, l, hidden, cos, sin, mask, n, observe)
+		mask, ok := masks[layer.Window]
+		if !ok {
+			mask = s.mask(first, total, layer.Window)
+			masks[layer.Window] = mask
+		}
+		rope := tables[layer.Rope]
+		out, err := s.runLayer(l, hidden, rope, mask, n, observe)
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l, err)
 		}
@@ -206,52 +221,47 @@ func (s *sequence) Forward(ctx context.Context, observe func(core.LayerProbe) er
 	return logits, nil
 }
 
-// rope returns the cos and sin tables of tokens first..total−1.
-func (s *sequence) rope(first, total int) (cos, sin []float32) {
+// ropeTable is one rotary table's cos and sin rows for a range of tokens.
+type ropeTable struct{ cos, sin []float32 }
+
+// ropeTables returns every rotary table's rows for tokens first..total−1.
+func (s *sequence) ropeTables(first, total int) []ropeTable {
 	var pos [3][]int64
 	for r := range pos {
 		pos[r] = s.pos[r][first:total]
 	}
-	return textRope(s.m.invFreq, s.m.section, s.m.interlv, pos)
-}
-
-// causalMask is the additive mask of queries first..total−1 over keys
-// 0..total−1: 0 where the key is not after the query, −inf elsewhere.
-func causalMask(first, total int) []float64 {
-	n := total - first
-	mask := make([]float64, n*total)
-	for i := 0; i < n; i++ {
-		for j := first + i + 1; j < total; j++ {
-			mask[i*total+j] = math.Inf(-1)
-		}
+	out := make([]ropeTable, len(s.m.spec.Ropes))
+	for i, r := range s.m.spec.Ropes {
+		out[i].cos, out[i].sin = r.Tables(pos)
 	}
-	return mask
+	return out
 }
 
 // runLayer runs layer l on hidden [n, hidden], updates the KV cache, shows
-// the probe to observe and returns the layer's output with any DeepStack
-// feature added, ready for the next layer.
-func (s *sequence) runLayer(ctx context.Context, l int, hidden []float64, cos, sin []float32, mask []float64, n int, observe func(core.LayerProbe) error) ([]float64, error) {
+// the probe to observe and returns the layer's output with any per-layer
+// image feature added, ready for the next layer.
+func (s *sequence) runLayer(l int, hidden []float64, rope ropeTable, mask []float64, n int, observe func(core.LayerProbe) error) ([]float64, error) {
 	m := s.m
-	d := int(m.text.hidden)
+	dec := m.spec.Decoder
+	d := int(dec.Hidden)
 	first, total := s.done, s.done+n
-	kv, hd := m.text.kvHeads, m.text.headDim
+	kv, hd := dec.KVHeads, dec.HeadDim
 
-	var in values
+	var in Inputs
 	defer in.Close()
-	hv, err := in.add(m.rt, m.dt, []int64{int64(n), m.text.hidden}, hidden)
+	hv, err := in.Add(m.rt, m.dt, []int64{int64(n), dec.Hidden}, hidden)
 	if err != nil {
 		return nil, err
 	}
-	cv, err := in.add32(m.rt, m.dt, []int64{int64(n), hd}, cos)
+	cv, err := in.Add32(m.rt, m.dt, []int64{int64(n), hd}, rope.cos)
 	if err != nil {
 		return nil, err
 	}
-	sv, err := in.add32(m.rt, m.dt, []int64{int64(n), hd}, sin)
+	sv, err := in.Add32(m.rt, m.dt, []int64{int64(n), hd}, rope.sin)
 	if err != nil {
 		return nil, err
 	}
-	mv, err := in.add(m.rt, m.dt, []int64{int64(n), int64(total)}, mask)
+	mv, err := in.Add(m.rt, m.dt, []int64{int64(n), int64(total)}, mask)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +294,7 @@ func (s *sequence) runLayer(ctx context.Context, l int, hidden []float64, cos, s
 	}
 	s.pastK[l], s.pastV[l] = presentK, presentV
 
-	out, err := float64s(output)
+	out, err := Float64s(output)
 	if err != nil {
 		return nil, err
 	}
@@ -293,17 +303,17 @@ func (s *sequence) runLayer(ctx context.Context, l int, hidden []float64, cos, s
 	}
 	if observe != nil {
 		p := &probe{s: s, layer: l, inputs: hidden, outputs: out, seqLen: total}
-		if p.scores, err = float64s(scores); err != nil {
+		if p.scores, err = Float64s(scores); err != nil {
 			return nil, err
 		}
-		if p.values, err = float64s(presentV); err != nil {
+		if p.values, err = Float64s(presentV); err != nil {
 			return nil, err
 		}
 		if err := observe(p); err != nil {
 			return nil, err
 		}
 	}
-	if l >= len(s.deepstack) {
+	if l >= len(s.layerAdds) {
 		return out, nil
 	}
 	next := append([]float64(nil), out...)
@@ -312,7 +322,7 @@ func (s *sequence) runLayer(ctx context.Context, l int, hidden []float64, cos, s
 			continue
 		}
 		row := next[(pos-first)*d : (pos-first+1)*d]
-		for j, x := range s.deepstack[l][k*d : (k+1)*d] {
+		for j, x := range s.layerAdds[l][k*d : (k+1)*d] {
 			row[j] += x
 		}
 	}
@@ -322,10 +332,10 @@ func (s *sequence) runLayer(ctx context.Context, l int, hidden []float64, cos, s
 // Logits runs the final norm and lm_head on hidden states [n, hidden] and
 // returns [n, vocab] logits (golden tests compare every prompt position).
 func (m *Model) Logits(hidden []float64) ([]float64, error) {
-	var in values
+	var in Inputs
 	defer in.Close()
-	n := int64(len(hidden)) / m.text.hidden
-	hv, err := in.add(m.rt, m.dt, []int64{n, m.text.hidden}, hidden)
+	n := int64(len(hidden)) / m.spec.Decoder.Hidden
+	hv, err := in.Add(m.rt, m.dt, []int64{n, m.spec.Decoder.Hidden}, hidden)
 	if err != nil {
 		return nil, err
 	}
@@ -333,6 +343,6 @@ func (m *Model) Logits(hidden []float64) ([]float64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lm_head: %w", err)
 	}
-	defer closeAll(outs)
-	return float64s(outs[0])
+	defer CloseAll(outs)
+	return Float64s(outs[0])
 }

@@ -1,4 +1,4 @@
-package qwen3vl
+package goldenmodel
 
 import (
 	"context"
@@ -7,12 +7,12 @@ import (
 	"github.com/vlmask/vlmask/sdk"
 )
 
-// testDistances is a minimal l2/cosine metric for tests of this package,
+// distances is a minimal l2/cosine metric for the golden checks,
 // computed in float64 as torch.nn.functional.cosine_similarity (eps 1e-8
 // on each norm).
-type testDistances struct{ sdk.MetricBase }
+type distances struct{ sdk.MetricBase }
 
-func (testDistances) Describe(context.Context) (sdk.Description, error) {
+func (distances) Describe(context.Context) (sdk.Description, error) {
 	return sdk.Description{
 		Name: "test-distances", Version: "0", Kind: sdk.KindMetric,
 		Columns:  []string{"l2_distance", "cosine_distance"},
@@ -20,7 +20,7 @@ func (testDistances) Describe(context.Context) (sdk.Description, error) {
 	}, nil
 }
 
-func (testDistances) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse, error) {
+func (distances) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse, error) {
 	l2 := sdk.Column{Name: "l2_distance"}
 	cos := sdk.Column{Name: "cosine_distance"}
 	for _, b := range req.Batches {

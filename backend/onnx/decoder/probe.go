@@ -1,4 +1,4 @@
-package qwen3vl
+package decoder
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func (p *probe) Values() []float64 { return p.values }
 
 // finalInput is the layer's input at the final position.
 func (p *probe) finalInput() []float64 {
-	d := int(p.s.m.text.hidden)
+	d := int(p.s.m.spec.Decoder.Hidden)
 	return p.inputs[len(p.inputs)-d:]
 }
 
@@ -38,20 +38,20 @@ func (p *probe) finalInput() []float64 {
 // replacement head outputs.
 func (p *probe) Tail(ctx context.Context, heads []float64, rows int) (attn, update []float64, err error) {
 	m := p.s.m
-	width := m.text.heads * m.text.headDim
+	width := m.spec.Decoder.Heads * m.spec.Decoder.HeadDim
 	if rows <= 0 || len(heads) != rows*int(width) {
 		return nil, nil, fmt.Errorf("tail: %d values for %d rows of %d", len(heads), rows, width)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	var in values
+	var in Inputs
 	defer in.Close()
-	hv, err := in.add(m.rt, m.dt, []int64{int64(rows), width}, heads)
+	hv, err := in.Add(m.rt, m.dt, []int64{int64(rows), width}, heads)
 	if err != nil {
 		return nil, nil, err
 	}
-	rv, err := in.add(m.rt, m.dt, []int64{1, m.text.hidden}, p.finalInput())
+	rv, err := in.Add(m.rt, m.dt, []int64{1, m.spec.Decoder.Hidden}, p.finalInput())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -59,11 +59,11 @@ func (p *probe) Tail(ctx context.Context, heads []float64, rows int) (attn, upda
 	if err != nil {
 		return nil, nil, fmt.Errorf("layer %d tail: %w", p.layer, err)
 	}
-	defer closeAll(outs)
-	if attn, err = float64s(outs[0]); err != nil {
+	defer CloseAll(outs)
+	if attn, err = Float64s(outs[0]); err != nil {
 		return nil, nil, err
 	}
-	if update, err = float64s(outs[1]); err != nil {
+	if update, err = Float64s(outs[1]); err != nil {
 		return nil, nil, err
 	}
 	return attn, update, nil
@@ -82,8 +82,8 @@ func (p *probe) Recompute(ctx context.Context, groups [][]int) (heads, attn, upd
 	}
 	t := p.seqLen
 	all := s.inputs[p.layer]
-	if len(all) != t*int(m.text.hidden) {
-		return nil, nil, nil, fmt.Errorf("recompute: %d kept inputs for %d positions", len(all)/int(m.text.hidden), t)
+	if len(all) != t*int(m.spec.Decoder.Hidden) {
+		return nil, nil, nil, fmt.Errorf("recompute: %d kept inputs for %d positions", len(all)/int(m.spec.Decoder.Hidden), t)
 	}
 	for _, g := range groups {
 		for _, j := range g {
@@ -92,7 +92,7 @@ func (p *probe) Recompute(ctx context.Context, groups [][]int) (heads, attn, upd
 			}
 		}
 	}
-	per := max(1, recomputeBudget/(int(m.text.heads)*t*t))
+	per := max(1, recomputeBudget/(int(m.spec.Decoder.Heads)*t*t))
 	for start := 0; start < len(groups); start += per {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, err
@@ -109,7 +109,9 @@ func (p *probe) Recompute(ctx context.Context, groups [][]int) (heads, attn, upd
 func (p *probe) recomputeBatch(hidden []float64, groups [][]int) (heads, attn, update []float64, err error) {
 	s, m := p.s, p.s.m
 	t, g := p.seqLen, len(groups)
-	cos, sin := s.rope(0, t)
+	layer := m.spec.Layers[p.layer]
+	rope := s.ropeTables(0, t)[layer.Rope]
+	dec := m.spec.Decoder
 	knock := make([]bool, g*t)
 	for b, grp := range groups {
 		for _, j := range grp {
@@ -119,17 +121,17 @@ func (p *probe) recomputeBatch(hidden []float64, groups [][]int) (heads, attn, u
 	lastRow := make([]bool, t)
 	lastRow[t-1] = true
 
-	var in values
+	var in Inputs
 	defer in.Close()
 	var errs []error
 	add := func(v *ort.Value, err error) *ort.Value { errs = append(errs, err); return v }
 	named := []ort.Named{
-		{Name: "hidden", Value: add(in.add(m.rt, m.dt, []int64{int64(t), m.text.hidden}, hidden))},
-		{Name: "cos", Value: add(in.add32(m.rt, m.dt, []int64{int64(t), m.text.headDim}, cos))},
-		{Name: "sin", Value: add(in.add32(m.rt, m.dt, []int64{int64(t), m.text.headDim}, sin))},
-		{Name: "mask", Value: add(in.add(m.rt, m.dt, []int64{int64(t), int64(t)}, causalMask(0, t)))},
-		{Name: "knock", Value: add(in.addBool(m.rt, []int64{int64(g), int64(t)}, knock))},
-		{Name: "last_row", Value: add(in.addBool(m.rt, []int64{int64(t), 1}, lastRow))},
+		{Name: "hidden", Value: add(in.Add(m.rt, m.dt, []int64{int64(t), dec.Hidden}, hidden))},
+		{Name: "cos", Value: add(in.Add32(m.rt, m.dt, []int64{int64(t), dec.HeadDim}, rope.cos))},
+		{Name: "sin", Value: add(in.Add32(m.rt, m.dt, []int64{int64(t), dec.HeadDim}, rope.sin))},
+		{Name: "mask", Value: add(in.Add(m.rt, m.dt, []int64{int64(t), int64(t)}, s.mask(0, t, layer.Window)))},
+		{Name: "knock", Value: add(in.AddBool(m.rt, []int64{int64(g), int64(t)}, knock))},
+		{Name: "last_row", Value: add(in.AddBool(m.rt, []int64{int64(t), 1}, lastRow))},
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, nil, err
@@ -138,14 +140,14 @@ func (p *probe) recomputeBatch(hidden []float64, groups [][]int) (heads, attn, u
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("layer %d recompute: %w", p.layer, err)
 	}
-	defer closeAll(outs)
-	if heads, err = float64s(outs[0]); err != nil {
+	defer CloseAll(outs)
+	if heads, err = Float64s(outs[0]); err != nil {
 		return nil, nil, nil, err
 	}
-	if attn, err = float64s(outs[1]); err != nil {
+	if attn, err = Float64s(outs[1]); err != nil {
 		return nil, nil, nil, err
 	}
-	if update, err = float64s(outs[2]); err != nil {
+	if update, err = Float64s(outs[2]); err != nil {
 		return nil, nil, nil, err
 	}
 	return heads, attn, update, nil

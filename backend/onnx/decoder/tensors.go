@@ -1,4 +1,4 @@
-package qwen3vl
+package decoder
 
 import (
 	"fmt"
@@ -7,19 +7,20 @@ import (
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 )
 
-// values is a set of ORT values created for one Run; Close releases them
+// Inputs is a set of ORT values created for one Run; Close releases them
 // all. It keeps call sites short where a Run needs several inputs.
-type values []*ort.Value
+type Inputs []*ort.Value
 
-func (vs *values) Close() {
+// Close releases every value.
+func (vs *Inputs) Close() {
 	for _, v := range *vs {
 		v.Close()
 	}
 	*vs = nil
 }
 
-// add creates a compute-dtype tensor from float64 values and remembers it.
-func (vs *values) add(rt *ort.Runtime, dt graph.DType, shape []int64, data []float64) (*ort.Value, error) {
+// Add creates a dt tensor from float64 values and remembers it.
+func (vs *Inputs) Add(rt *ort.Runtime, dt graph.DType, shape []int64, data []float64) (*ort.Value, error) {
 	var (
 		v   *ort.Value
 		err error
@@ -43,15 +44,14 @@ func (vs *values) add(rt *ort.Runtime, dt graph.DType, shape []int64, data []flo
 	return v, nil
 }
 
-// add32 creates a compute-dtype tensor from float32 values (no copy for a
-// float32 compute dtype).
-func (vs *values) add32(rt *ort.Runtime, dt graph.DType, shape []int64, data []float32) (*ort.Value, error) {
+// Add32 creates a dt tensor from float32 values (no copy for float32).
+func (vs *Inputs) Add32(rt *ort.Runtime, dt graph.DType, shape []int64, data []float32) (*ort.Value, error) {
 	if dt != graph.Float32 {
 		wide := make([]float64, len(data))
 		for i, x := range data {
 			wide[i] = float64(x)
 		}
-		return vs.add(rt, dt, shape, wide)
+		return vs.Add(rt, dt, shape, wide)
 	}
 	v, err := ort.NewTensor(rt, shape, data)
 	if err != nil {
@@ -61,8 +61,8 @@ func (vs *values) add32(rt *ort.Runtime, dt graph.DType, shape []int64, data []f
 	return v, nil
 }
 
-// addBool creates a bool tensor.
-func (vs *values) addBool(rt *ort.Runtime, shape []int64, data []bool) (*ort.Value, error) {
+// AddBool creates a bool tensor.
+func (vs *Inputs) AddBool(rt *ort.Runtime, shape []int64, data []bool) (*ort.Value, error) {
 	v, err := ort.NewTensor(rt, shape, data)
 	if err != nil {
 		return nil, err
@@ -71,8 +71,8 @@ func (vs *values) addBool(rt *ort.Runtime, shape []int64, data []bool) (*ort.Val
 	return v, nil
 }
 
-// float64s copies a float32 or float64 ORT value out as float64.
-func float64s(v *ort.Value) ([]float64, error) {
+// Float64s copies a float32 or float64 ORT value out as float64.
+func Float64s(v *ort.Value) ([]float64, error) {
 	dt, err := v.DType()
 	if err != nil {
 		return nil, err
@@ -99,7 +99,8 @@ func float64s(v *ort.Value) ([]float64, error) {
 	}
 }
 
-func closeAll(vs []*ort.Value) {
+// CloseAll releases values, skipping nil ones.
+func CloseAll(vs []*ort.Value) {
 	for _, v := range vs {
 		if v != nil {
 			v.Close()

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package qwen3vl
+package decoder
 
 // availableMemory is unknown outside Linux; the check is skipped.
 func availableMemory() (uint64, bool) { return 0, false }

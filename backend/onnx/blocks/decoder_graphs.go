@@ -1,0 +1,191 @@
+package blocks
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vlmask/vlmask/backend/onnx/graph"
+	"github.com/vlmask/vlmask/backend/onnx/weights"
+)
+
+// Names of the decoder graphs' inputs and outputs, shared with the runtime
+// that feeds them.
+const (
+	InHidden  = "hidden"
+	InCos     = "cos"
+	InSin     = "sin"
+	InMask    = "mask"
+	InPastK   = "past_k"
+	InPastV   = "past_v"
+	InHeads   = "heads"
+	InResid   = "resid"
+	InKnock   = "knock"
+	InLastRow = "last_row"
+
+	OutOutput     = "output"
+	OutPresentK   = "present_k"
+	OutPresentV   = "present_v"
+	OutScoresLast = "scores_last"
+	OutAttn       = "attn"
+	OutUpdate     = "update"
+	OutHeads      = "heads"
+	OutLogits     = "logits"
+)
+
+// LayerGraph builds decoder layer l for n new tokens (symbolic "n") after
+// a KV cache of p tokens (symbolic "p", may be 0).
+//
+// Inputs: hidden [n, hidden], cos and sin [n, headDim], mask [n, p+n]
+// (additive: 0 where a query sees a key, −inf elsewhere), past_k and
+// past_v [kvHeads, p, headDim]. Outputs: output [n, hidden]; present_k and
+// present_v [kvHeads, p+n, headDim]; scores_last [heads, p+n]: the final
+// query row's scaled, masked attention logits.
+func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
+	dt := ws.DType()
+	g := New(fmt.Sprintf("layer%d", l), dt)
+	b := g.B
+	lw, err := d.DeclareLayer(ws, b, l, true)
+	if err != nil {
+		return nil, err
+	}
+	hidden := b.Input(InHidden, dt, "n", d.Hidden)
+	cos := b.Input(InCos, dt, "n", d.HeadDim)
+	sin := b.Input(InSin, dt, "n", d.HeadDim)
+	mask := b.Input(InMask, dt, "n", "t")
+	pastK := b.Input(InPastK, dt, d.KVHeads, "p", d.HeadDim)
+	pastV := b.Input(InPastV, dt, d.KVHeads, "p", d.HeadDim)
+
+	h := lw.InputNorm.Apply(g, hidden)
+	q, k, v := d.QKV(g, lw, h, cos, sin)
+	keys := b.Concat(1, pastK, k)   // [KVH, t, hd]
+	values := b.Concat(1, pastV, v) // [KVH, t, hd]
+
+	kT := b.Unsqueeze(b.Transpose(keys, 0, 2, 1), 1) // [KVH, 1, hd, t]
+	scores := b.Add(d.Logits(g, q, kT), mask)
+	probs := b.Softmax(scores, -1)
+	ctx := b.MatMul(probs, b.Unsqueeze(values, 1))                         // [KVH, rep, n, hd]
+	heads := b.Reshape(b.Transpose(ctx, 2, 0, 1, 3), 0, d.Heads*d.HeadDim) // [n, H·hd]
+	mid := b.Add(hidden, d.AttnOut(g, lw, heads))
+	out := b.Add(mid, d.MLPBlock(g, lw, mid))
+
+	last := b.Slice(scores, []int64{-1}, []int64{math.MaxInt64}, []int64{2}) // [KVH, rep, 1, t]
+	b.Output(out, OutOutput)
+	b.Output(keys, OutPresentK)
+	b.Output(values, OutPresentV)
+	b.Output(b.Reshape(last, d.Heads, -1), OutScoresLast)
+	return b.Build()
+}
+
+// TailGraph builds layer l's knockout tail: for g replacement head outputs
+// at the final position it runs the rest of the layer.
+//
+// Inputs: heads [g, heads·headDim]; resid [1, hidden] (the layer's input
+// at the final position). Outputs: attn [g, hidden] (the attention
+// block's output, AttnOut) and update [g, hidden] = attn + MLPBlock(resid
+// + attn), the layer's output minus its input.
+func (d Decoder) TailGraph(ws *weights.Store, l int) (*graph.Model, error) {
+	dt := ws.DType()
+	g := New(fmt.Sprintf("tail%d", l), dt)
+	b := g.B
+	lw, err := d.DeclareLayer(ws, b, l, false)
+	if err != nil {
+		return nil, err
+	}
+	heads := b.Input(InHeads, dt, "g", d.Heads*d.HeadDim)
+	resid := b.Input(InResid, dt, 1, d.Hidden)
+	attn := d.AttnOut(g, lw, heads)
+	update := b.Add(attn, d.MLPBlock(g, lw, b.Add(resid, attn)))
+	b.Output(attn, OutAttn)
+	b.Output(update, OutUpdate)
+	return b.Build()
+}
+
+// RecomputeGraph builds layer l's brute-force knockout: the whole layer
+// rerun on all s positions once per group (batch g), with the final query
+// row's logits at the group's keys set to −inf. It shares nothing with the
+// fast path but the weights.
+//
+// Inputs: hidden [s, hidden] (the layer's true inputs), cos and sin [s,
+// headDim], mask [s, s] (additive), knock [g, s] (bool: key j is in group
+// b), last_row [s, 1] (bool: true on the final row only). Outputs, at the
+// final position: heads [g, heads·headDim], attn and update [g, hidden].
+func (d Decoder) RecomputeGraph(ws *weights.Store, l int) (*graph.Model, error) {
+	dt := ws.DType()
+	g := New(fmt.Sprintf("recompute%d", l), dt)
+	b := g.B
+	lw, err := d.DeclareLayer(ws, b, l, true)
+	if err != nil {
+		return nil, err
+	}
+	hidden := b.Input(InHidden, dt, "s", d.Hidden)
+	cos := b.Input(InCos, dt, "s", d.HeadDim)
+	sin := b.Input(InSin, dt, "s", d.HeadDim)
+	mask := b.Input(InMask, dt, "s", "s")
+	knock := b.Input(InKnock, graph.Bool, "g", "s")
+	lastRow := b.Input(InLastRow, graph.Bool, "s", 1)
+
+	h := lw.InputNorm.Apply(g, hidden)
+	q, k, v := d.QKV(g, lw, h, cos, sin) // q [KVH, rep, s, hd]; k, v [KVH, s, hd]
+	kT := b.Unsqueeze(b.Transpose(k, 0, 2, 1), 1)
+	scores := b.Add(d.Logits(g, q, kT), mask) // [KVH, rep, s, s]
+
+	// knocked[g, 1, 1, i, j] = knock[g, j] && last_row[i]
+	knocked := b.Op("And", []*graph.Value{b.Unsqueeze(knock, 1, 2, 3), lastRow})
+	negInf := b.Scalar(dt, math.Inf(-1))
+	zero := b.Scalar(dt, 0)
+	scores = b.Add(b.Unsqueeze(scores, 0), b.Where(knocked, negInf, zero)) // [g, KVH, rep, s, s]
+	probs := b.Softmax(scores, -1)
+	ctx := b.MatMul(probs, b.Unsqueeze(v, 0, 2))                                 // [g, KVH, rep, s, hd]
+	heads := b.Reshape(b.Transpose(ctx, 0, 3, 1, 2, 4), 0, 0, d.Heads*d.HeadDim) // [g, s, H·hd]
+	attn := reshapeLead(b, d.AttnOut(g, lw, b.Reshape(heads, -1, d.Heads*d.HeadDim)), heads, d.Hidden)
+	mid := b.Add(attn, hidden) // [g, s, hidden]
+	mlp := reshapeLead(b, d.MLPBlock(g, lw, b.Reshape(mid, -1, d.Hidden)), heads, d.Hidden)
+	update := b.Add(attn, mlp)
+
+	lastOf := func(x *graph.Value) *graph.Value { // [g, s, w] → [g, w]
+		return b.Squeeze(b.Slice(x, []int64{-1}, []int64{math.MaxInt64}, []int64{1}), 1)
+	}
+	b.Output(lastOf(heads), OutHeads)
+	b.Output(lastOf(attn), OutAttn)
+	b.Output(lastOf(update), OutUpdate)
+	return b.Build()
+}
+
+// reshapeLead reshapes a flattened [g·s, width] x back to [g, s, width],
+// taking g and s from like's first two dims.
+func reshapeLead(b *graph.Builder, x, like *graph.Value, width int64) *graph.Value {
+	lead := b.Slice(b.Shape(like), []int64{0}, []int64{2}, []int64{0})
+	return b.Op("Reshape", []*graph.Value{x, b.Concat(0, lead, b.ConstInt64(nil, width))})
+}
+
+// Head is the final norm and the unembedding.
+type Head struct {
+	Norm string // the final norm's weight, e.g. "model.norm.weight"
+	// Unembed is lm_head's weight [vocab, hidden] (the embedding table when
+	// the checkpoint ties them).
+	Unembed string
+	// Softcap, when positive, caps the logits at Softcap·tanh(z/Softcap)
+	// (final_logit_softcapping).
+	Softcap float64
+}
+
+// HeadGraph builds the final norm and lm_head: hidden [n, hidden] → logits
+// [n, vocab].
+func (d Decoder) HeadGraph(ws *weights.Store, h Head) (*graph.Model, error) {
+	dt := ws.DType()
+	g := New("head", dt)
+	b := g.B
+	w := weights.NewDeclarer(ws, b, "")
+	norm := Norm{Kind: d.Norm, Weight: w.Get(h.Norm, d.Hidden), Eps: d.Eps}
+	lm := w.Get(h.Unembed, d.Vocab, d.Hidden)
+	if err := w.Err(); err != nil {
+		return nil, err
+	}
+	hidden := b.Input(InHidden, dt, "n", d.Hidden)
+	logits := g.Linear(norm.Apply(g, hidden), lm, nil)
+	if h.Softcap > 0 {
+		logits = b.Mul(b.Tanh(b.Mul(logits, g.Scalar(1/h.Softcap))), g.Scalar(h.Softcap))
+	}
+	b.Output(logits, OutLogits)
+	return b.Build()
+}

@@ -1,0 +1,41 @@
+package decoder
+
+import (
+	"maps"
+
+	"github.com/vlmask/vlmask/backend/onnx/graph"
+	"github.com/vlmask/vlmask/backend/onnx/ort"
+)
+
+// Options configure Load.
+type Options struct {
+	// DType is the compute dtype: graph.Float32 (default) or graph.Float64
+	// (CPU only; for exactness checks).
+	DType graph.DType
+	// Session carries the execution provider and threading; IntraOpThreads
+	// defaults to the number of CPUs. On a Runtime with a shared thread
+	// pool (ort.LoadOptions.SharedThreads) every session uses it.
+	Session ort.SessionOptions
+	// Recompute also builds the brute-force recompute sessions
+	// (LayerProbe.Recompute).
+	Recompute bool
+	// Progress, when set, hears how many of the model's sessions exist so
+	// far (done of total), after each one is created: the slow part of a
+	// load.
+	Progress func(done, total int)
+}
+
+// sessionConfig returns the session configuration entries of the model's
+// sessions: the caller's, over idle thread-pool workers that sleep instead
+// of spinning. It matters on a Runtime without a shared pool (the shared
+// one never spins): there the sessions run one after another, each with its
+// own pool, and pools spinning for work took the cores the running session
+// needed — a decode step ran twice as slow on two cores.
+func sessionConfig(caller map[string]string) map[string]string {
+	config := map[string]string{
+		"session.intra_op.allow_spinning": "0",
+		"session.inter_op.allow_spinning": "0",
+	}
+	maps.Copy(config, caller)
+	return config
+}

@@ -1,0 +1,207 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/hf/processor"
+)
+
+// Summary is what a finished (or failed) analysis reports.
+type Summary struct {
+	Name          string      `json:"name,omitempty"`
+	Paths         []string    `json:"paths"`
+	Rows          int64       `json:"rows"`
+	Steps         int         `json:"steps"`
+	Complete      bool        `json:"complete"`
+	GeneratedText string      `json:"generated_text"`
+	GeneratedIDs  []int       `json:"generated_ids"`
+	StoppedAtEOS  bool        `json:"stopped_at_eos"`
+	Top5          []Candidate `json:"first_step_top5"`
+	Seconds       float64     `json:"seconds"`
+	Error         string      `json:"error,omitempty"`
+	Skipped       bool        `json:"skipped,omitempty"`
+}
+
+// Candidate is one of a step's most likely next tokens.
+type Candidate struct {
+	ID   int     `json:"id"`
+	Text string  `json:"text"`
+	Prob float64 `json:"prob"`
+}
+
+// Analyze runs the knockout analysis of a prepared prompt into the files
+// at base (plus each format's extension), streaming rows as each layer
+// finishes. obs hears progress (nil: nothing). On failure or interruption
+// the rows of the finished steps are kept in a file marked incomplete; a
+// failure before any row leaves no file.
+func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base string, set Settings, obs core.Observer) (*Summary, error) {
+	start := time.Now()
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
+	plugins, err := s.plugins(ctx, set)
+	if err != nil {
+		return nil, err
+	}
+	an := &core.Analyzer{Model: s.model, Strategy: plugins.strategy, Metrics: plugins.metrics, GeneratedToken: GeneratedTokens(s.proc)}
+	extra, err := an.ExtraColumns(ctx)
+	if err != nil {
+		return nil, withKind(KindPlugin, err)
+	}
+	meta, err := s.metadata(ctx, in, name, set, plugins)
+	if err != nil {
+		return nil, err
+	}
+	w, err := results.Create(base, results.Options{Formats: set.Formats, MetricColumns: extra, Metadata: meta, Version: s.cfg.Version})
+	if err != nil {
+		return nil, withKind(KindOutput, err)
+	}
+	an.Rows = w
+	tracker := &stepTracker{w: w, inner: obs}
+	an.Observer = tracker
+	opts := core.Options{
+		NumTokens: set.NumTokens, Method: set.Method, SkipPerHead: set.SkipPerHead,
+		SaveAttentionWeights: set.SaveAttentionWeights,
+		StopTokenIDs:         s.proc.Config().StopTokenIDs(), PromptName: name,
+	}
+	res, runErr := an.Run(ctx, AnalysisInput(in), opts)
+	if runErr == nil {
+		runErr = tracker.err
+	}
+
+	sum := &Summary{Name: name, Seconds: time.Since(start).Seconds()}
+	if res != nil {
+		sum.Steps, sum.GeneratedIDs, sum.StoppedAtEOS = len(res.Steps), res.GeneratedIDs, res.StoppedAtEOS
+		sum.GeneratedText = s.proc.Tokenizer().Decode(res.GeneratedIDs)
+		if len(res.Steps) > 0 {
+			sum.Top5 = s.candidates(res.Steps[0].Top5)
+		}
+	}
+	if runErr != nil && w.Rows() == 0 {
+		w.Abort()
+		sum.Error = runErr.Error()
+		return sum, classifyRunError(runErr)
+	}
+	sum.Complete = runErr == nil
+	_ = w.SetMetadata(results.MetaKeyGeneratedText, sum.GeneratedText)
+	ids, _ := json.Marshal(sum.GeneratedIDs)
+	_ = w.SetMetadata(results.MetaKeyGeneratedIDs, string(ids))
+	if err := w.SetProgress(sum.Steps, sum.Complete); err != nil {
+		w.Abort()
+		return sum, withKind(KindOutput, err)
+	}
+	if err := w.Close(); err != nil {
+		return sum, withKind(KindOutput, err)
+	}
+	sum.Rows, sum.Paths = w.Rows(), w.Paths()
+	if runErr != nil {
+		sum.Error = runErr.Error()
+		return sum, classifyRunError(fmt.Errorf("%w (the %d rows of the %d finished steps are kept in %s, marked incomplete)",
+			runErr, sum.Rows, sum.Steps, strings.Join(sum.Paths, ", ")))
+	}
+	return sum, nil
+}
+
+// candidates turns a step's top tokens into Candidates with their text.
+func (s *Session) candidates(top []core.Candidate) []Candidate {
+	out := make([]Candidate, len(top))
+	for i, c := range top {
+		out[i] = Candidate{ID: c.ID, Text: s.proc.Tokenizer().DecodeToken(c.ID), Prob: c.Prob}
+	}
+	return out
+}
+
+// classifyRunError gives an analysis error its kind.
+func classifyRunError(err error) error {
+	if Interrupted(err) {
+		return err
+	}
+	if IsPluginError(err) {
+		return withKind(KindPlugin, err)
+	}
+	return withKind(KindRuntime, err)
+}
+
+// metadata is the run metadata stored with the results.
+func (s *Session) metadata(ctx context.Context, in *processor.Result, name string, set Settings, plugins pluginChoice) (map[string]string, error) {
+	cfg := s.proc.Config()
+	var names []string
+	d, err := plugins.strategy.Describe(ctx)
+	if err != nil {
+		return nil, withKind(KindPlugin, err)
+	}
+	names = append(names, d.Name+"@"+d.Version)
+	for _, m := range plugins.metrics {
+		d, err := m.Describe(ctx)
+		if err != nil {
+			return nil, withKind(KindPlugin, err)
+		}
+		names = append(names, d.Name+"@"+d.Version)
+	}
+	var images []string
+	for _, d := range in.ImageDetails {
+		p := d.Path
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs // vlmask view finds the image from anywhere
+		}
+		images = append(images, p)
+	}
+	abs, _ := filepath.Abs(cfg.Dir)
+	return map[string]string{
+		results.MetaKeyVersion:              s.cfg.Version,
+		results.MetaKeyModel:                abs,
+		results.MetaKeyModelType:            cfg.ModelType,
+		results.MetaKeyONNXRuntime:          s.rt.Version(),
+		results.MetaKeyPlugins:              strings.Join(names, ","),
+		results.MetaKeyCommand:              set.Command,
+		results.MetaKeyPromptName:           name,
+		results.MetaKeyPromptRendered:       in.Rendered,
+		results.MetaKeyImages:               strings.Join(images, ","),
+		results.MetaKeyNumTokens:            strconv.Itoa(set.NumTokens),
+		results.MetaKeyMaskMode:             set.MaskMode,
+		results.MetaKeyMethod:               string(set.Method),
+		results.MetaKeySkipPerHead:          strconv.FormatBool(set.SkipPerHead),
+		results.MetaKeySaveAttentionWeights: strconv.FormatBool(set.SaveAttentionWeights),
+	}, nil
+}
+
+var _ core.StageObserver = (*stepTracker)(nil)
+
+// stepTracker makes each finished step durable and passes events on to the
+// caller's observer.
+type stepTracker struct {
+	w     *results.Writer
+	inner core.Observer
+	err   error
+}
+
+func (t *stepTracker) StepStarted(step, numSteps, seqLen int) {
+	if step > 0 && t.err == nil {
+		if t.err = t.w.SetProgress(step, false); t.err == nil {
+			t.err = t.w.Flush()
+		}
+	}
+	if t.inner != nil {
+		t.inner.StepStarted(step, numSteps, seqLen)
+	}
+}
+
+func (t *stepTracker) LayerDone(step, layer, numLayers int) {
+	if t.inner != nil {
+		t.inner.LayerDone(step, layer, numLayers)
+	}
+}
+
+func (t *stepTracker) Stage(what string) {
+	if so, ok := t.inner.(core.StageObserver); ok {
+		so.Stage(what)
+	}
+}

@@ -1,0 +1,130 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/internal/batchconfig"
+)
+
+// Overrides are the settings given on the command line, which win over a
+// batch file's per-prompt values and its defaults (nil: not given).
+type Overrides struct {
+	NumTokens            *int
+	MaskMode             *string
+	SkipPerHead          *bool
+	SaveAttentionWeights *bool
+	MaxImageResolution   *int
+}
+
+// Batch is a batch file's run: every enabled prompt into OutDir/NAME.
+type Batch struct {
+	File *batchconfig.File
+	// Base carries what the file cannot set: formats, method, plugins,
+	// the command; its per-prompt fields are replaced prompt by prompt.
+	Base      Settings
+	Overrides Overrides
+	OutDir    string
+	// Resume skips prompts whose primary output file is already complete.
+	Resume bool
+	// Observer, when set, gives each prompt's progress observer.
+	Observer func(prompt string) core.Observer
+	// Failed, when set, hears each prompt that fails; the batch goes on.
+	Failed func(prompt string, err error)
+}
+
+// PromptSettings are one batch prompt's settings: the command line's
+// overrides, else the prompt's own values (the file's defaults applied).
+func (b Batch) PromptSettings(p batchconfig.Prompt) (Settings, int) {
+	set := b.Base
+	set.NumTokens = pick(b.Overrides.NumTokens, p.NumTokens)
+	set.MaskMode = pick(b.Overrides.MaskMode, p.MaskMode)
+	set.SkipPerHead = pick(b.Overrides.SkipPerHead, p.SkipPerHead)
+	set.SaveAttentionWeights = pick(b.Overrides.SaveAttentionWeights, p.SaveAttentionWeights)
+	return set, pick(b.Overrides.MaxImageResolution, p.MaxImageResolution)
+}
+
+func pick[T any](override *T, v T) T {
+	if override != nil {
+		return *override
+	}
+	return v
+}
+
+// RunBatch analyses every enabled prompt of the batch with the loaded
+// model: one output per prompt, named after it. A failed prompt is
+// reported to b.Failed and the batch goes on; it stops when ctx is
+// cancelled. It returns every prompt's summary and the first error.
+func (s *Session) RunBatch(ctx context.Context, b Batch) ([]*Summary, error) {
+	prompts := b.File.Enabled()
+	if len(prompts) == 0 {
+		return nil, withKind(KindInput, fmt.Errorf("%s: every prompt is disabled", b.File.Path))
+	}
+	var sums []*Summary
+	var firstErr error
+	for _, p := range prompts {
+		if ctx.Err() != nil {
+			break
+		}
+		set, maxRes := b.PromptSettings(p)
+		dest := filepath.Join(b.OutDir, p.Name)
+		primary := dest + set.Formats[0].Extension()
+		if b.Resume {
+			if done, _ := results.Complete(primary); done {
+				sums = append(sums, &Summary{Name: p.Name, Skipped: true, Paths: []string{primary}})
+				continue
+			}
+		}
+		sum, err := s.runPrompt(ctx, b, p, set, maxRes, dest)
+		if sum == nil {
+			sum = &Summary{Name: p.Name}
+		}
+		if err != nil {
+			sum.Error = err.Error()
+			if b.Failed != nil {
+				b.Failed(p.Name, err)
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+		sums = append(sums, sum)
+	}
+	if firstErr != nil {
+		return sums, &Error{Kind: KindOf(firstErr), Err: fmt.Errorf("%d of %d prompts failed; first: %w", countFailed(sums), len(sums), firstErr)}
+	}
+	return sums, ctx.Err()
+}
+
+// runPrompt analyses one prompt of a batch.
+func (s *Session) runPrompt(ctx context.Context, b Batch, p batchconfig.Prompt, set Settings, maxRes int, dest string) (*Summary, error) {
+	conv, err := batchconfig.ParsePrompt(p.Text, len(p.Images), s.proc.Config().Family.HasVision())
+	if err != nil {
+		return nil, withKind(KindInput, fmt.Errorf("%s: prompt %s: %w", b.File.Path, p.Name, err))
+	}
+	in, err := Prepare(s.proc, Prompt{
+		Name: p.Name, Messages: conv.Messages, AssistantPrefix: conv.AssistantPrefix,
+		Images: p.Images, MaxImageResolution: maxRes,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var obs core.Observer
+	if b.Observer != nil {
+		obs = b.Observer(p.Name)
+	}
+	return s.Analyze(ctx, in, p.Name, dest, set, obs)
+}
+
+func countFailed(sums []*Summary) int {
+	n := 0
+	for _, s := range sums {
+		if s.Error != "" {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,151 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/vlmask/vlmask/core/pluginhost"
+	"github.com/vlmask/vlmask/plugins/builtin"
+	"github.com/vlmask/vlmask/sdk"
+)
+
+// DefaultMetrics is the built-in metric every run uses: l2_distance and
+// cosine_distance, the original tool's columns.
+const DefaultMetrics = "metrics"
+
+// PluginHost starts a plugin host over the search path (dirs first), with
+// the built-ins served by this executable (`vlmask serve-plugin NAME`).
+// ctx bounds the plugins' lifetime.
+func PluginHost(ctx context.Context, dirs []string, log hclog.Logger) (*pluginhost.Host, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find vlmask's own executable to serve the built-in plugins: %w", err)
+	}
+	h, err := pluginhost.New(pluginhost.Options{
+		Dirs: dirs, Builtins: builtin.Names(), SelfExe: self, Logger: log, Context: ctx,
+	})
+	if err != nil {
+		return nil, withKind(KindPlugin, err)
+	}
+	return h, nil
+}
+
+// pluginChoice is the strategy and metrics of one selection.
+type pluginChoice struct {
+	strategy sdk.MaskingStrategy
+	metrics  []sdk.Metric
+}
+
+// plugins returns the strategy and metrics of a run, starting them the
+// first time a selection (plugin names, configs, mask mode) is asked for
+// and reusing them for later prompts.
+func (s *Session) plugins(ctx context.Context, set Settings) (pluginChoice, error) {
+	key, err := json.Marshal([]any{set.Plugins, set.PluginConfigs, set.MaskMode})
+	if err != nil {
+		return pluginChoice{}, err
+	}
+	if ch, ok := s.chosen[string(key)]; ok {
+		return ch, nil
+	}
+	if s.host == nil {
+		if s.host, err = PluginHost(ctx, s.cfg.PluginDirs, s.log.Named("plugins")); err != nil {
+			return pluginChoice{}, err
+		}
+	}
+	strategy, metrics, err := selectPlugins(ctx, s.host, set.Plugins, set.PluginConfigs, set.MaskMode)
+	if err != nil {
+		return pluginChoice{}, err
+	}
+	ch := pluginChoice{strategy, metrics}
+	s.chosen[string(key)] = ch
+	return ch, nil
+}
+
+// selectPlugins resolves the strategy and metrics of a run: plugin names
+// (each either a masking strategy or a metric), else the built-in strategy
+// of the mask mode; the built-in metrics always come first.
+func selectPlugins(ctx context.Context, h *pluginhost.Host, names []string, configs map[string]json.RawMessage, maskMode string) (sdk.MaskingStrategy, []sdk.Metric, error) {
+	var strategy sdk.MaskingStrategy
+	strategyName := ""
+	metric, err := h.Metric(ctx, DefaultMetrics, nil)
+	if err != nil {
+		return nil, nil, withKind(KindPlugin, err)
+	}
+	metrics := []sdk.Metric{metric}
+	for _, name := range names {
+		if name == DefaultMetrics {
+			continue
+		}
+		st, err := h.Masking(ctx, name, configs[name])
+		if err == nil {
+			if strategy != nil {
+				return nil, nil, usage("--plugin %s and --plugin %s are both masking strategies; a run uses one", strategyName, name)
+			}
+			strategy, strategyName = st, name
+			continue
+		}
+		if !errors.Is(err, pluginhost.ErrPluginKind) {
+			return nil, nil, withKind(KindPlugin, err)
+		}
+		m, err := h.Metric(ctx, name, configs[name])
+		if err != nil {
+			return nil, nil, withKind(KindPlugin, err)
+		}
+		metrics = append(metrics, m)
+	}
+	if strategy == nil {
+		name, err := MaskModePlugin(maskMode)
+		if err != nil {
+			return nil, nil, err
+		}
+		if strategy, err = h.Masking(ctx, name, nil); err != nil {
+			return nil, nil, withKind(KindPlugin, err)
+		}
+	}
+	return strategy, metrics, nil
+}
+
+// MaskModePlugin maps a mask mode to its built-in strategy. "all" is the
+// original tool's configs' spelling of "both".
+func MaskModePlugin(mode string) (string, error) {
+	switch mode {
+	case "text", "":
+		return "masking-text", nil
+	case "vision":
+		return "masking-vision", nil
+	case "both", "all":
+		return "masking-both", nil
+	}
+	return "", usage("--mask-mode %q: want text, vision or both", mode)
+}
+
+// ParsePluginConfigs parses NAME=JSON values.
+func ParsePluginConfigs(values []string) (map[string]json.RawMessage, error) {
+	out := map[string]json.RawMessage{}
+	for _, v := range values {
+		name, raw, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return nil, usage("--plugin-config %q: want NAME=JSON", v)
+		}
+		if !json.Valid([]byte(raw)) {
+			return nil, usage("--plugin-config %s: not valid JSON: %s", name, raw)
+		}
+		out[name] = json.RawMessage(raw)
+	}
+	return out, nil
+}
+
+// IsPluginError says whether err came from a plugin.
+func IsPluginError(err error) bool {
+	return slices.ContainsFunc([]error{
+		pluginhost.ErrPluginNotFound, pluginhost.ErrPluginStart, pluginhost.ErrPluginExited,
+		pluginhost.ErrPluginTimeout, pluginhost.ErrIncompatiblePlugin, pluginhost.ErrPluginKind,
+		pluginhost.ErrBadPluginOutput,
+	}, func(target error) bool { return errors.Is(err, target) })
+}

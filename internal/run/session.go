@@ -1,0 +1,179 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/vlmask/vlmask/backend/onnx/decoder"
+	"github.com/vlmask/vlmask/backend/onnx/family"
+	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/core/pluginhost"
+	"github.com/vlmask/vlmask/hf/checkpoint"
+	"github.com/vlmask/vlmask/hf/processor"
+)
+
+// Config says what a Session opens.
+type Config struct {
+	// Model is the checkpoint directory.
+	Model string
+	// ORTLib is the ONNX Runtime library (empty: the usual search).
+	ORTLib string
+	// Device is auto, cpu or cuda.
+	Device string
+	// Recompute also builds the brute-force recompute sessions.
+	Recompute bool
+	// PluginDirs are searched first for plugin executables.
+	PluginDirs []string
+	// Version is vlmask's version, recorded in results.
+	Version string
+	// Logger receives logs (nil: none).
+	Logger hclog.Logger
+	// LoadProgress, when set, hears how many of the model's sessions exist
+	// (done of total) while it loads.
+	LoadProgress func(done, total int)
+}
+
+// Session is a loaded model with its runtime, front end and (opened on
+// first use) plugin host. Prompts are analysed or generated one at a time.
+type Session struct {
+	cfg    Config
+	log    hclog.Logger
+	rt     *ort.Runtime
+	device ort.Device
+	proc   *processor.Processor
+	model  *decoder.Model
+	host   *pluginhost.Host
+	chosen map[string]pluginChoice // plugins per selection, started once
+	// ownsRuntime: Close closes rt too (Open, not OpenWith).
+	ownsRuntime bool
+}
+
+// OpenFrontEnd reads a checkpoint's configuration (once) and its front end
+// — tokenizer, chat template, image processor — without ONNX Runtime.
+func OpenFrontEnd(dir string) (*processor.Processor, error) {
+	if dir == "" {
+		return nil, usage("--model is required")
+	}
+	cfg, err := checkpoint.Load(dir)
+	if err != nil {
+		return nil, withKind(KindInput, err)
+	}
+	proc, err := processor.Load(dir, cfg)
+	if err != nil {
+		return nil, withKind(KindInput, err)
+	}
+	return proc, nil
+}
+
+// Open loads the runtime, the checkpoint's front end and its model; the
+// session owns the runtime.
+func Open(cfg Config) (*Session, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = hclog.NewNullLogger()
+	}
+	proc, err := OpenFrontEnd(cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := family.For(proc.Config()); err != nil {
+		return nil, withKind(KindInput, err)
+	}
+	rt, dev, err := OpenRuntime(cfg.ORTLib, cfg.Device, log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := openWith(rt, dev, proc, cfg, log)
+	if err != nil {
+		rt.Close()
+		return nil, err
+	}
+	s.ownsRuntime = true
+	return s, nil
+}
+
+// OpenWith loads the checkpoint's front end and model on a runtime the
+// caller keeps (tests and benchmarks share one); cfg's ORTLib and Device
+// are not used.
+func OpenWith(rt *ort.Runtime, dev ort.Device, cfg Config) (*Session, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = hclog.NewNullLogger()
+	}
+	proc, err := OpenFrontEnd(cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	return openWith(rt, dev, proc, cfg, log)
+}
+
+func openWith(rt *ort.Runtime, dev ort.Device, proc *processor.Processor, cfg Config, log hclog.Logger) (*Session, error) {
+	start := time.Now()
+	ck := proc.Config()
+	s := &Session{cfg: cfg, log: log, rt: rt, device: dev, proc: proc, chosen: map[string]pluginChoice{}}
+	model, err := family.Load(rt, ck, decoder.Options{
+		Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, Progress: cfg.LoadProgress,
+	})
+	if err != nil {
+		var oe *ort.Error
+		if !errors.Is(err, decoder.ErrUnsupported) && errors.As(err, &oe) {
+			return nil, withKind(KindRuntime, err)
+		}
+		return nil, withKind(KindInput, err)
+	}
+	s.model = model
+	log.Info("model loaded", "dir", ck.Dir, "family", ck.Family, "device", dev,
+		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()), "peak_rss", PeakRSS())
+	return s, nil
+}
+
+// Processor is the checkpoint's front end.
+func (s *Session) Processor() *processor.Processor { return s.proc }
+
+// Model is the loaded model.
+func (s *Session) Model() *decoder.Model { return s.model }
+
+// Runtime is the ONNX Runtime the model runs on.
+func (s *Session) Runtime() *ort.Runtime { return s.rt }
+
+// Device is where the model runs.
+func (s *Session) Device() ort.Device { return s.device }
+
+// Close stops the plugins and releases the model and the runtime. It is
+// idempotent.
+func (s *Session) Close() error {
+	var errs []error
+	if s.host != nil {
+		errs = append(errs, s.host.Close())
+		s.host = nil
+	}
+	if s.model != nil {
+		errs = append(errs, s.model.Close())
+		s.model = nil
+	}
+	if s.rt != nil && s.ownsRuntime {
+		errs = append(errs, s.rt.Close())
+	}
+	s.rt = nil
+	return errors.Join(errs...)
+}
+
+// PeakRSS is the process's peak resident memory as a human-readable
+// string, where the system reports it.
+func PeakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+		}
+	}
+	return "unknown"
+}
