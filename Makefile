@@ -32,10 +32,16 @@ test-tools: ## Install the node packages tests use as independent Parquet reader
 RACE_PKGS := ./backend/onnx/ort/ ./backend/onnx/qwen3vl/ ./core/ ./core/pluginhost/ ./core/results/ ./internal/testmodel/ ./sdk/...
 
 .PHONY: test
-test: ort test-tools ## Run every test (fetches what the tests need first)
-	$(GO) test $(GOFLAGS) ./...
-	CGO_ENABLED=1 $(GO) test $(GOFLAGS) -race $(RACE_PKGS)
+test: golden-check ort test-tools lint proto-check ## Run every test, lint and proto-check (fetches what the tests need first)
+	VLMASK_REQUIRE_TEST_TOOLS=1 $(GO) test $(GOFLAGS) ./...
+	VLMASK_REQUIRE_TEST_TOOLS=1 CGO_ENABLED=1 $(GO) test $(GOFLAGS) -race $(RACE_PKGS)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+.PHONY: golden-check
+golden-check: ## Fail unless the golden reference data the tests compare against is in the repository
+	@test -f testdata/golden/README.md || { echo "make test: testdata/golden/README.md is missing: the golden reference data is part of the repository (git checkout -- testdata/golden)"; exit 1; }
+	@for c in qwen3_vl_basic qwen3_vl_resize qwen3_vl_textonly qwen3_text qwen2_vl_basic qwen2_5_vl_basic tokenizer_qwen3 imageproc templates; do \
+		test -d testdata/golden/$$c || { echo "make test: golden case testdata/golden/$$c is missing"; exit 1; }; done
 
 FUZZTIME ?= 30s
 .PHONY: fuzz
@@ -51,10 +57,13 @@ lint: ## gofmt check, go vet and staticcheck
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
+PROTO_TOOLS := $(abspath $(BIN))/tools
+
 .PHONY: proto
-proto: ## Regenerate the protobuf code (needs protoc 3.21, protoc-gen-go v1.36.12, protoc-gen-go-grpc v1.6.2)
-	cd backend/onnx/onnxpb && protoc --proto_path=. --go_out=. --go_opt=paths=source_relative --go_opt=Monnx.proto=github.com/vlmask/vlmask/backend/onnx/onnxpb onnx.proto
-	cd sdk/internal/pb/pluginv1 && protoc --proto_path=. --go_out=. --go_opt=paths=source_relative --go-grpc_out=. --go-grpc_opt=paths=source_relative plugin.proto
+proto: ## Regenerate the protobuf code with the pinned protoc 3.21.12, protoc-gen-go v1.36.12, protoc-gen-go-grpc v1.6.2
+	@scripts/install-proto-tools.sh $(PROTO_TOOLS)
+	cd backend/onnx/onnxpb && PATH=$(PROTO_TOOLS):$$PATH protoc --proto_path=. --go_out=. --go_opt=paths=source_relative --go_opt=Monnx.proto=github.com/vlmask/vlmask/backend/onnx/onnxpb onnx.proto
+	cd sdk/internal/pb/pluginv1 && PATH=$(PROTO_TOOLS):$$PATH protoc --proto_path=. --go_out=. --go_opt=paths=source_relative --go-grpc_out=. --go-grpc_opt=paths=source_relative plugin.proto
 
 .PHONY: proto-check
 proto-check: proto ## Fail if the committed generated code differs from a regeneration

@@ -8,7 +8,7 @@ import (
 // attention is the final query row's attention at one layer, in float64:
 // the softmax weights of every head over every key, the values, and the
 // baseline head outputs. It computes knockouts without re-running the layer
-// (DESIGN.md, "The knockout math").
+// (docs/architecture.md, "The knockout math").
 type attention struct {
 	heads, kvHeads, headDim, seqLen int
 	scores                          []float64 // [heads, seqLen] logits (scaled, masked)

@@ -49,7 +49,7 @@ type Sequence interface {
 }
 
 // LayerProbe exposes one decoder layer of one Forward, at the final query
-// position, as the knockout engine needs it (see DESIGN.md, "The knockout
+// position, as the knockout engine needs it (see docs/architecture.md, "The knockout
 // math"). Values are float64 whatever the model's compute dtype, so the
 // engine's arithmetic is exact to float64 on top of the model's own
 // precision. Slices are owned by the probe and valid only during the

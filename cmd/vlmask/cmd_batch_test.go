@@ -128,3 +128,29 @@ prompts:
 		t.Errorf("summary does not report the failure:\n%s", res.stdout)
 	}
 }
+
+// TestBatchFlagsWinOverTheFile: analysis flags given on the command line
+// override every prompt's values and the file's defaults. The file asks
+// for 3 and 2 steps, mask modes all and vision and per-head rows; the
+// command line's --mask-mode vision --num-tokens 1 --skip-per-head wins for
+// every image prompt.
+func TestBatchFlagsWinOverTheFile(t *testing.T) {
+	needRuntime(t)
+	root := demoLayout(t)
+	mustRun(t, root, "run", "--config", "testdata/prompts_config_vl.yaml", "--device", "cpu",
+		"--mask-mode", "vision", "--num-tokens", "1", "--skip-per-head")
+	for _, name := range []string{"house_describe", "house_roof_colour", "house_no_marker"} {
+		rows, meta, err := results.Read(filepath.Join(root, "output", name+".parquet"))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if meta.StepsFinished != 1 || meta.Metadata[results.MetaKeyMaskMode] != "vision" {
+			t.Errorf("%s: %d steps, mask mode %q; want the command line's 1 and vision", name, meta.StepsFinished, meta.Metadata[results.MetaKeyMaskMode])
+		}
+		for _, r := range rows {
+			if r.Modality != "image" || strings.HasPrefix(r.Variant, "Head_") {
+				t.Fatalf("%s: a %s %s row despite --mask-mode vision --skip-per-head", name, r.Modality, r.Variant)
+			}
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vlmask/vlmask/internal/testenv"
+
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/golden"
@@ -14,7 +16,7 @@ import (
 func needRuntime(t *testing.T) {
 	t.Helper()
 	if _, _, err := ort.FindLibrary(""); err != nil {
-		t.Skipf("ONNX Runtime not found (run `make ort`): %v", err)
+		testenv.Missing(t, "ONNX Runtime not found (run `make ort`): %v", err)
 	}
 }
 

@@ -195,12 +195,13 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// goldenDir returns ../shared/golden next to the repository, or skips.
+// goldenDir returns the repository's golden data; its absence fails the
+// test (it is part of the repository).
 func goldenDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "golden")
+	dir := filepath.Join(repoRoot(t), "testdata", "golden")
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("golden data not found at %s (it lives in ../shared/golden next to the repository): %v", dir, err)
+		t.Fatalf("golden data missing at %s: %v", dir, err)
 	}
 	return dir
 }

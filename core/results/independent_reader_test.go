@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vlmask/vlmask/internal/testenv"
+
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 
@@ -52,11 +54,11 @@ func readerTool(t *testing.T) (node, dir string) {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node not found on PATH; the independent-reader test needs node >= 20 and scripts/install-test-tools.sh")
+		testenv.Missing(t, "node not found on PATH; the independent-reader test needs node >= 20 and scripts/install-test-tools.sh")
 	}
 	dir = filepath.Join(repoRoot(t), "tools", "parquet-reader")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules")); err != nil {
-		t.Skipf("%s/node_modules missing; run scripts/install-test-tools.sh to install the pinned readers", dir)
+		testenv.Missing(t, "%s/node_modules missing; run scripts/install-test-tools.sh to install the pinned readers", dir)
 	}
 	return node, dir
 }
@@ -237,7 +239,7 @@ func checkWithIndependentReaders(t *testing.T, path string, metrics []string, wa
 	for _, rd := range independentReaders {
 		t.Run(rd.name, func(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "node_modules", rd.module)); err != nil {
-				t.Skipf("%s not installed in %s/node_modules; run scripts/install-test-tools.sh", rd.module, dir)
+				testenv.Missing(t, "%s not installed in %s/node_modules; run scripts/install-test-tools.sh", rd.module, dir)
 			}
 			out := readWithNode(t, node, dir, rd.name, path)
 			checkNodeColumns(t, out, metrics)

@@ -8,8 +8,7 @@ import (
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
-// goldenDir is ../shared/golden beside the repository; the test skips
-// when it is absent.
+// goldenDir is the repository's golden data (testdata/golden).
 func goldenDir(t *testing.T) string { return golden.Dir(t) }
 
 // writeCheckpoint writes config.json (and generation_config.json unless

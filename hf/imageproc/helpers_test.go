@@ -17,8 +17,7 @@ import (
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
-// goldenDir is ../shared/golden beside the repository; the test skips
-// when it is absent.
+// goldenDir is the repository's golden data (testdata/golden).
 func goldenDir(t testing.TB) string { return golden.Dir(t) }
 
 // sha256Hex is the hex SHA-256 of b.

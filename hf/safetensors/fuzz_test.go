@@ -161,8 +161,8 @@ func goldenSeed(path string) ([]byte, bool) {
 	return b, err == nil
 }
 
-// goldenRoot finds ../shared/golden next to the repository root without
-// skipping, for fuzz seeds.
+// goldenRoot finds the repository's testdata/golden without failing, for
+// fuzz seeds.
 func goldenRoot() (string, bool) {
 	dir, err := os.Getwd()
 	if err != nil {
@@ -170,7 +170,7 @@ func goldenRoot() (string, bool) {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			golden := filepath.Join(dir, "..", "shared", "golden")
+			golden := filepath.Join(dir, "testdata", "golden")
 			_, err := os.Stat(golden)
 			return golden, err == nil
 		}

@@ -9,27 +9,13 @@ import (
 	"testing"
 )
 
-// goldenDir returns ../shared/golden next to the repository root (the
-// directory holding go.mod), or skips the test when it is absent.
+// goldenDir returns the repository's golden data (testdata/golden under
+// the directory holding go.mod); its absence fails the test.
 func goldenDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory, so no ../shared/golden")
-		}
-		dir = parent
-	}
-	golden := filepath.Join(dir, "..", "shared", "golden")
-	if _, err := os.Stat(golden); err != nil {
-		t.Skipf("golden data not found at %s: %v", golden, err)
+	golden, ok := goldenRoot()
+	if !ok {
+		t.Fatalf("golden data missing: testdata/golden is part of the repository")
 	}
 	return golden
 }

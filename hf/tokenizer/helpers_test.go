@@ -10,8 +10,7 @@ import (
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
-// goldenDir is ../shared/golden beside the repository; the test skips
-// when it is absent.
+// goldenDir is the repository's golden data (testdata/golden).
 func goldenDir(t testing.TB) string { return golden.Dir(t) }
 
 // qwen3Cache shares one load of the 11 MB Qwen3 tokenizer between tests.

@@ -13,7 +13,7 @@ import (
 // oracleFixture is a file written by testdata/gen_oracle.mjs.
 type oracleFixture struct {
 	Generator string `json:"generator"`
-	// Tokenizer is "golden/<path>" (under ../shared/golden) or
+	// Tokenizer is "golden/<path>" (under testdata/golden) or
 	// "testdata/<file>".
 	Tokenizer string `json:"tokenizer"`
 	SHA256    string `json:"tokenizer_sha256"`

@@ -13,23 +13,54 @@ import (
 	"github.com/vlmask/vlmask/sdk/sdktest"
 )
 
-// Dir returns the golden data directory, skipping the test when it is absent.
+// RepoDir is the golden data's place in the repository, relative to its
+// root: a byte-for-byte copy of the project's reference data set.
+const RepoDir = "testdata/golden"
+
+// Dir returns the repository's golden data directory. Its absence fails the
+// test: the data ships with the repository, and a test that cannot compare
+// against it proves nothing.
 func Dir(t testing.TB) string {
 	t.Helper()
-	wd, err := os.Getwd()
+	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
+	g := filepath.Join(root, filepath.FromSlash(RepoDir))
+	if _, err := os.Stat(filepath.Join(g, "README.md")); err != nil {
+		t.Fatalf("golden data missing at %s (it is part of the repository: `git checkout -- %s`): %v", g, RepoDir, err)
+	}
+	return g
+}
+
+// SharedDir is the reference data set beside the repository
+// (../shared/golden), which the repository's copy must equal; ok is false
+// when it is not there.
+func SharedDir() (dir string, ok bool) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", false
+	}
+	d := filepath.Join(root, "..", "shared", "golden")
+	if _, err := os.Stat(filepath.Join(d, "README.md")); err != nil {
+		return "", false
+	}
+	return d, true
+}
+
+// repoRoot is the first directory holding go.mod above the working
+// directory.
+func repoRoot() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			g := filepath.Join(d, "..", "shared", "golden")
-			if _, err := os.Stat(filepath.Join(g, "README.md")); err != nil {
-				t.Skipf("golden data not found at %s: it ships beside the repository as ../shared/golden", g)
-			}
-			return g
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			t.Fatal("no go.mod above the test's directory")
+			return "", fmt.Errorf("no go.mod above %s", wd)
 		}
 	}
 }
@@ -226,3 +257,7 @@ func (c Case) Tokens(t testing.TB) sdk.Sequence {
 
 // Errorf-style helper for messages naming the case.
 func (c Case) String() string { return fmt.Sprintf("golden case %s", c.Name) }
+
+// ProvenanceFile, in the repository's copy, says where the data comes from;
+// it is the one file the reference set does not have.
+const ProvenanceFile = "PROVENANCE.md"

@@ -12,7 +12,7 @@
 // video preprocessor configurations. File names, field names, tensor names
 // and shapes mirror what transformers 4.57.6 saves for
 // Qwen3VLForConditionalGeneration (and Qwen3ForCausalLM for the text-only
-// family), as the golden checkpoints in ../shared/golden show.
+// family), as the golden checkpoints in testdata/golden show.
 //
 // Everything is deterministic. The tokenizer is learned from an embedded
 // English corpus and does not depend on the seed. Each tensor is drawn from

@@ -18,8 +18,7 @@ import (
 	"github.com/vlmask/vlmask/sdk/sdktest"
 )
 
-// goldenDir is ../shared/golden beside the repository; the test skips
-// when it is absent.
+// goldenDir is the repository's golden data (testdata/golden).
 func goldenDir(t *testing.T) string { return golden.Dir(t) }
 
 // The golden README, "Masked positions, per mask_mode, recomputed for each

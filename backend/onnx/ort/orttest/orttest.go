@@ -3,6 +3,8 @@ package orttest
 import (
 	"testing"
 
+	"github.com/vlmask/vlmask/internal/testenv"
+
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 )
 
@@ -12,7 +14,7 @@ func Runtime(tb testing.TB) *ort.Runtime {
 	tb.Helper()
 	path, _, err := ort.FindLibrary("")
 	if err != nil {
-		tb.Skipf("ONNX Runtime not found (run `make ort`): %v", err)
+		testenv.Missing(tb, "ONNX Runtime not found (run `make ort`): %v", err)
 	}
 	r, err := ort.Load(path)
 	if err != nil {
