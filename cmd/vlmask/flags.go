@@ -15,8 +15,11 @@ const (
 	flagQuiet    = "quiet"
 	flagJSON     = "json"
 
-	flagORTLib = "ort-lib"
-	flagDevice = "device"
+	flagORTLib       = "ort-lib"
+	flagDevice       = "device"
+	flagDType        = "dtype"
+	flagWeightsDType = "weights-dtype"
+	flagTF32         = "tf32"
 
 	flagModel       = "model"
 	flagImage       = "image"
@@ -70,6 +73,12 @@ func runtimeFlags() []cli.Flag {
 			Usage: "path of the ONNX Runtime shared library (default: the cache filled by `make ort`, then the system's)"},
 		&cli.StringFlag{Name: flagDevice, Value: "auto", Category: catRuntime, EnvVars: envVar(flagDevice),
 			Usage: "where to run: auto (CUDA when its provider loads, else CPU), cpu or cuda"},
+		&cli.StringFlag{Name: flagDType, Category: catRuntime, EnvVars: envVar(flagDType),
+			Usage: "matrix products in float32, bfloat16 or float16 (half precision on CUDA only; norms, softmax, residual stream and knockout stay float32/float64); default: the checkpoint's dtype on CUDA, float32 on the CPU"},
+		&cli.StringFlag{Name: flagWeightsDType, Value: "auto", Category: catRuntime, EnvVars: envVar(flagWeightsDType),
+			Usage: "a half-precision checkpoint's weights on the CPU: float32 (converted once), checkpoint (kept half-size, cast per layer) or auto (float32 when it fits in memory)"},
+		&cli.BoolFlag{Name: flagTF32, Category: catRuntime, EnvVars: envVar(flagTF32),
+			Usage: "allow TensorFloat-32 matrix products on CUDA (faster, about 3 fewer decimal digits)"},
 	}
 }
 

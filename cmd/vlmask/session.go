@@ -13,6 +13,7 @@ import (
 func (a *app) sessionConfig(c *cli.Context) run.Config {
 	return run.Config{
 		Model: c.String(flagModel), ORTLib: c.String(flagORTLib), Device: c.String(flagDevice),
+		DType: c.String(flagDType), WeightsDType: c.String(flagWeightsDType), TF32: c.Bool(flagTF32),
 		PluginDirs: c.StringSlice(flagPluginDir), Version: version, Logger: a.log,
 	}
 }

@@ -143,11 +143,42 @@ type Tolerances struct {
 	Knockout   map[string]map[string]Quantity `json:"knockout"`
 }
 
-// Quantity is one quantity's tolerance entry.
+// Quantity is one quantity's tolerance entry: tol_abs = 10·max_abs +
+// floor, where max_abs is transformers' own float32-vs-float64 error.
 type Quantity struct {
 	TolAbs float64 `json:"tol_abs"`
 	MaxAbs float64 `json:"max_abs"`
+	Floor  float64 `json:"floor"`
 }
+
+// Scaled is the tolerance rule for a computation whose rounding error is
+// ratio times float32's: tol_abs = 10·ratio·max_abs + floor. A
+// half-precision run uses ratio = the half format's epsilon over
+// float32's (HalfRatio); ratio 1 is the rule itself.
+func (tol Tolerances) Scaled(ratio float64) Tolerances {
+	scale := func(q Quantity) Quantity {
+		q.TolAbs = 10*ratio*q.MaxAbs + q.Floor
+		return q
+	}
+	out := Tolerances{Quantities: map[string]Quantity{}, Knockout: map[string]map[string]Quantity{}}
+	for k, q := range tol.Quantities {
+		out.Quantities[k] = scale(q)
+	}
+	for class, m := range tol.Knockout {
+		out.Knockout[class] = map[string]Quantity{}
+		for k, q := range m {
+			out.Knockout[class][k] = scale(q)
+		}
+	}
+	return out
+}
+
+// Epsilon ratios of the half-precision formats to float32 (2^-23):
+// bfloat16 keeps 7 mantissa bits (2^-7), float16 10 (2^-10).
+const (
+	BFloat16Ratio = 1 << 16
+	Float16Ratio  = 1 << 13
+)
 
 // Tolerance reads the case's tolerance.json.
 func (c Case) Tolerance(t testing.TB) Tolerances {

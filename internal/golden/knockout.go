@@ -78,13 +78,19 @@ func (c Case) CompareKnockout(t testing.TB, got []results.Row) {
 // attention-weight rows.
 func (c Case) CompareKnockoutVariants(t testing.TB, got []results.Row, keep func(variant string) bool) {
 	t.Helper()
+	c.CompareKnockoutRows(t, got, func(w KnockoutRow) bool { return keep == nil || keep(w.Variant) }, c.Tolerance(t))
+}
+
+// CompareKnockoutRows is CompareKnockout against the expected rows keep
+// accepts, with the given tolerances (a scaled rule for half precision).
+func (c Case) CompareKnockoutRows(t testing.TB, got []results.Row, keep func(KnockoutRow) bool, tol Tolerances) {
+	t.Helper()
 	var want []KnockoutRow
 	for _, w := range c.Knockout(t) {
-		if keep == nil || keep(w.Variant) {
+		if keep(w) {
 			want = append(want, w)
 		}
 	}
-	tol := c.Tolerance(t)
 	if len(got) != len(want) {
 		t.Errorf("%d knockout rows, want %d", len(got), len(want))
 	}

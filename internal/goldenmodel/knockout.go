@@ -2,6 +2,7 @@ package goldenmodel
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/vlmask/vlmask/core"
@@ -15,6 +16,32 @@ import (
 // rows with expected/knockout_f64.csv and the greedy tokens with
 // generation.json. stop are the model's stop tokens.
 func CheckKnockout(t *testing.T, m core.Model, c golden.Case, method core.Method, stop []int) {
+	t.Helper()
+	checkKnockout(t, m, c, method, stop, 1, c.Info.NumTokens)
+}
+
+// CheckKnockoutScaled is CheckKnockout under the tolerance rule scaled by
+// ratio (see CheckForwardScaled), over the first steps only: steps the
+// reference reaches through greedy tokens whose logit gap is wider than
+// twice the scaled tolerance, so the half-precision run generates the same
+// tokens and analyses the same sequences.
+func CheckKnockoutScaled(t *testing.T, m core.Model, c golden.Case, method core.Method, stop []int, ratio float64) {
+	t.Helper()
+	tol := c.Tolerance(t).Scaled(ratio)
+	f := c.Tensors(t)
+	steps := 1
+	for s := 0; s+1 < c.Info.NumTokens; s++ {
+		ref, _ := golden.Float64s(t, f, fmt.Sprintf("f64.step%d.logits_last", s))
+		if !stableTop(ref, 2, 2*tol.Quantity(t, "step_logits_last")) {
+			break
+		}
+		steps++
+	}
+	t.Logf("comparing %d of %d steps", steps, c.Info.NumTokens)
+	checkKnockout(t, m, c, method, stop, ratio, steps)
+}
+
+func checkKnockout(t *testing.T, m core.Model, c golden.Case, method core.Method, stop []int, ratio float64, steps int) {
 	t.Helper()
 	var gen generationJSON
 	golden.ReadJSON(t, c.Expected("generation.json"), &gen)
@@ -33,13 +60,13 @@ func CheckKnockout(t *testing.T, m core.Model, c golden.Case, method core.Method
 		Rows: rows,
 	}
 	res, err := a.Run(context.Background(), core.Input{Prompt: Prompt(t, c), Tokens: c.Tokens(t).Tokens}, core.Options{
-		NumTokens: c.Info.NumTokens, Method: method, SaveAttentionWeights: true, StopTokenIDs: stop,
+		NumTokens: steps, Method: method, SaveAttentionWeights: true, StopTokenIDs: stop,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.CompareKnockout(t, rows.rows)
-	for i, id := range gen.GeneratedIDs {
+	c.CompareKnockoutRows(t, rows.rows, func(w golden.KnockoutRow) bool { return w.Step < steps }, c.Tolerance(t).Scaled(ratio))
+	for i, id := range gen.GeneratedIDs[:min(steps, len(gen.GeneratedIDs))] {
 		if i >= len(res.GeneratedIDs) || res.GeneratedIDs[i] != id {
 			t.Fatalf("generated %v, want %v", res.GeneratedIDs, gen.GeneratedIDs)
 		}

@@ -27,6 +27,16 @@ type Config struct {
 	Device string
 	// Recompute also builds the brute-force recompute sessions.
 	Recompute bool
+	// DType is the matrix products' dtype: float32, bfloat16 or float16
+	// (half precision on CUDA only); empty: the checkpoint's dtype on CUDA,
+	// float32 on the CPU.
+	DType string
+	// WeightsDType is how half-precision checkpoints are kept on the CPU:
+	// auto (converted to float32 when that fits in memory), float32 or
+	// checkpoint (half-size, cast per layer).
+	WeightsDType string
+	// TF32 allows TensorFloat-32 matrix products on CUDA.
+	TF32 bool
 	// PluginDirs are searched first for plugin executables.
 	PluginDirs []string
 	// Version is vlmask's version, recorded in results.
@@ -116,9 +126,11 @@ func openWith(rt *ort.Runtime, dev ort.Device, proc *processor.Processor, cfg Co
 	start := time.Now()
 	ck := proc.Config()
 	s := &Session{cfg: cfg, log: log, rt: rt, device: dev, proc: proc, chosen: map[string]pluginChoice{}}
-	model, err := family.Load(rt, ck, decoder.Options{
-		Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, Progress: cfg.LoadProgress,
-	})
+	opts := decoder.Options{Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, Progress: cfg.LoadProgress, TF32: cfg.TF32}
+	if err := precision(cfg.DType, cfg.WeightsDType, ck, dev, &opts); err != nil {
+		return nil, err
+	}
+	model, err := family.Load(rt, ck, opts)
 	if err != nil {
 		var oe *ort.Error
 		if !errors.Is(err, decoder.ErrUnsupported) && errors.As(err, &oe) {
@@ -127,7 +139,7 @@ func openWith(rt *ort.Runtime, dev ort.Device, proc *processor.Processor, cfg Co
 		return nil, withKind(KindInput, err)
 	}
 	s.model = model
-	log.Info("model loaded", "dir", ck.Dir, "family", ck.Family, "device", dev,
+	log.Info("model loaded", "dir", ck.Dir, "family", ck.Family, "device", dev, "precision", describePrecision(opts),
 		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()), "peak_rss", PeakRSS())
 	return s, nil
 }

@@ -30,6 +30,10 @@ type Decoder struct {
 	// Softcap, when positive, caps the attention logits at
 	// Softcap·tanh(logit/Softcap) (Gemma 2's attn_logit_softcapping).
 	Softcap float64
+	// MatMul is the dtype of the matrix products (BFloat16 or Float16 on
+	// CUDA; 0: the graphs' dtype). Norms, softmax and the residual stream
+	// stay in the graphs' dtype.
+	MatMul graph.DType
 	// Prefix of the layers' tensor names, e.g. "model.language_model.";
 	// layer l's tensors are Prefix + "layers.l." + the LayerNames.
 	Prefix string

@@ -42,7 +42,7 @@ const (
 // query row's scaled, masked attention logits.
 func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	dt := ws.DType()
-	g := New(fmt.Sprintf("layer%d", l), dt)
+	g := NewMixed(fmt.Sprintf("layer%d", l), dt, d.MatMul)
 	b := g.B
 	lw, err := d.DeclareLayer(ws, b, l, true)
 	if err != nil {
@@ -85,7 +85,7 @@ func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 // + attn), the layer's output minus its input.
 func (d Decoder) TailGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	dt := ws.DType()
-	g := New(fmt.Sprintf("tail%d", l), dt)
+	g := NewMixed(fmt.Sprintf("tail%d", l), dt, d.MatMul)
 	b := g.B
 	lw, err := d.DeclareLayer(ws, b, l, false)
 	if err != nil {
@@ -111,7 +111,7 @@ func (d Decoder) TailGraph(ws *weights.Store, l int) (*graph.Model, error) {
 // final position: heads [g, heads·headDim], attn and update [g, hidden].
 func (d Decoder) RecomputeGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	dt := ws.DType()
-	g := New(fmt.Sprintf("recompute%d", l), dt)
+	g := NewMixed(fmt.Sprintf("recompute%d", l), dt, d.MatMul)
 	b := g.B
 	lw, err := d.DeclareLayer(ws, b, l, true)
 	if err != nil {
@@ -173,7 +173,7 @@ type Head struct {
 // [n, vocab].
 func (d Decoder) HeadGraph(ws *weights.Store, h Head) (*graph.Model, error) {
 	dt := ws.DType()
-	g := New("head", dt)
+	g := NewMixed("head", dt, d.MatMul)
 	b := g.B
 	w := weights.NewDeclarer(ws, b, "")
 	norm := Norm{Kind: d.Norm, Weight: w.Get(h.Norm, d.Hidden), Eps: d.Eps}

@@ -6,15 +6,37 @@ import "github.com/vlmask/vlmask/backend/onnx/graph"
 // axes as inputs.
 const Opset = 18
 
-// G is a graph under construction in one compute dtype.
+// G is a graph under construction. Its activations, norms, softmax and
+// residual stream are DT (float32 or float64); its matrix products run in
+// MatDT when that is a half-precision type (bfloat16 or float16, on
+// CUDA), with inputs cast down and results cast back up.
 type G struct {
-	B  *graph.Builder
-	DT graph.DType
+	B     *graph.Builder
+	DT    graph.DType
+	MatDT graph.DType // 0: DT
 }
 
 // New starts a graph called name whose floating-point values are dt.
 func New(name string, dt graph.DType) G {
 	return G{B: graph.New(name, Opset), DT: dt}
+}
+
+// NewMixed starts a graph whose matrix products run in matDT (0: dt).
+func NewMixed(name string, dt, matDT graph.DType) G {
+	g := New(name, dt)
+	if matDT != dt {
+		g.MatDT = matDT
+	}
+	return g
+}
+
+// As casts v to dt unless it already is dt (nil stays nil): weights
+// stored in half precision are cast where a product needs them.
+func (g G) As(v *graph.Value, dt graph.DType) *graph.Value {
+	if v == nil || v.DType() == dt {
+		return v
+	}
+	return g.B.Cast(v, dt)
 }
 
 // Scalar is a compute-dtype constant.
@@ -23,10 +45,20 @@ func (g G) Scalar(v float64) *graph.Value { return g.B.Scalar(g.DT, v) }
 // Linear is x·Wᵀ + bias for a 2-D x and a weight stored [out, in], as
 // torch.nn.Linear keeps it; Gemm reads the weight transposed in place, so
 // no transposed copy of the weight is ever made. bias may be nil.
+//
+// With a half-precision MatDT the product runs in it (x, the weight and
+// the bias cast down, the result cast back to DT); otherwise a weight
+// stored in half precision is cast up to DT first.
 func (g G) Linear(x, w, bias *graph.Value) *graph.Value {
-	in := []*graph.Value{x, w}
-	if bias != nil {
-		in = append(in, bias)
+	dt := g.DT
+	if g.MatDT != 0 {
+		dt = g.MatDT
+		x = g.As(x, dt)
 	}
-	return g.B.Op("Gemm", in, graph.AttrInt("transB", 1))
+	in := []*graph.Value{x, g.As(w, dt)}
+	if bias != nil {
+		in = append(in, g.As(bias, dt))
+	}
+	y := g.B.Op("Gemm", in, graph.AttrInt("transB", 1))
+	return g.As(y, g.DT)
 }

@@ -23,12 +23,16 @@ type Model struct {
 	spec Spec
 	dt   graph.DType
 
-	embed      []float32 // [vocab, hidden]
+	embed      safetensors.Tensor // [vocab, hidden], rows converted when looked up
 	embedScale float64
 
 	layers, tails, recomputes []*ort.Session
 	head                      *ort.Session
 	vision                    []*ort.Session
+	// weights are the device copies of the weights on a GPU, shared by
+	// every session (nil on the CPU, where sessions read the weights in
+	// place).
+	weights *ort.DeviceWeights
 
 	closeOnce sync.Once
 	closeErr  error
@@ -56,6 +60,9 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 		// TF32 matmuls would cost ~3 decimal digits: keep float32 exact, as
 		// the golden tolerance assumes.
 		cuda := map[string]string{"use_tf32": "0"}
+		if opts.TF32 {
+			cuda["use_tf32"] = "1"
+		}
 		maps.Copy(cuda, opts.Session.CUDAOptions)
 		opts.Session.CUDAOptions = cuda
 	}
@@ -66,6 +73,27 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 		opts.Session.SharedThreads = true
 	}
 	opts.Session.Config = sessionConfig(opts.Session.Config)
+	if opts.KeepHalfWeights {
+		// A half-precision weight is cast in the graph on every run, so
+		// its memory stays half-size; constant folding would precompute
+		// the cast (a resident float32 copy) and reads the weight from the
+		// graph's external-data stub, which is not where it lives.
+		opts.Session.Config = maps.Clone(opts.Session.Config)
+		opts.Session.Config["optimization.disable_specified_optimizers"] = "ConstantFolding"
+	}
+	switch opts.MatMul {
+	case 0, opts.DType:
+		opts.MatMul = 0
+	case graph.BFloat16, graph.Float16:
+		if opts.Session.Device.Kind == ort.CPU || opts.DType != graph.Float32 {
+			set.Close()
+			return nil, fmt.Errorf("%v matrix products need CUDA and float32 activations: %w", opts.MatMul, ErrUnsupported)
+		}
+	default:
+		set.Close()
+		return nil, fmt.Errorf("matrix products in %v: %w", opts.MatMul, ErrUnsupported)
+	}
+	spec.Decoder.MatMul = opts.MatMul
 	if len(spec.Layers) == 0 {
 		set.Close()
 		return nil, fmt.Errorf("%s: the spec has no decoder layers", spec.Family)
@@ -79,10 +107,11 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 }
 
 func (m *Model) load(opts Options) error {
-	if err := checkMemory(m.set, m.dt); err != nil {
+	storage := weights.Options{Matrices: opts.MatMul, KeepHalf: opts.KeepHalfWeights}
+	if err := checkMemory(m.set, m.dt, storage); err != nil {
 		return err
 	}
-	m.ws = weights.NewStore(m.set, m.dt)
+	m.ws = weights.NewStoreWith(m.set, m.dt, storage)
 	d := m.spec.Decoder
 	m.embedScale = 1
 	if s := m.spec.EmbedScale; s != 0 {
@@ -92,7 +121,7 @@ func (m *Model) load(opts Options) error {
 		}
 	}
 	var err error
-	if m.embed, err = m.ws.Float32s(m.spec.Embedding, d.Vocab, d.Hidden); err != nil {
+	if m.embed, err = m.ws.Tensor(m.spec.Embedding, d.Vocab, d.Hidden); err != nil {
 		return err
 	}
 
@@ -125,11 +154,18 @@ func (m *Model) load(opts Options) error {
 	if m.spec.Vision != nil {
 		// The vision tower always computes in float32: ORT has no float64
 		// Erf kernel, and the analysis never looks inside the tower.
-		if visionGraphs, err = m.spec.Vision.Graphs(weights.NewStore(m.set, graph.Float32)); err != nil {
+		vision := weights.Options{KeepHalf: opts.KeepHalfWeights}
+		if visionGraphs, err = m.spec.Vision.Graphs(weights.NewStoreWith(m.set, graph.Float32, vision)); err != nil {
 			return err
 		}
 	}
 
+	if opts.Session.Device.Kind != ort.CPU {
+		if m.weights, err = m.rt.NewDeviceWeights(opts.Session); err != nil {
+			return err
+		}
+		opts.Session.Weights = m.weights
+	}
 	total := len(layerGraphs) + len(tailGraphs) + len(recomputeGraphs) + 1 + len(visionGraphs)
 	created := 0
 	newSessionWith := func(g *graph.Model, so ort.SessionOptions) (*ort.Session, error) {
@@ -197,14 +233,20 @@ func (m *Model) UnembeddingRow(id int) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
+	return tensorRow(t, id)
+}
+
+// tensorRow converts row id of a 2-D tensor to float32.
+func tensorRow(t safetensors.Tensor, id int) ([]float32, error) {
 	size, err := t.DType.Size()
 	if err != nil {
 		return nil, err
 	}
-	width := int(d.Hidden) * size
-	t.Shape = []int64{d.Hidden}
-	t.Data = t.Data[id*width : (id+1)*width]
-	return t.Float32()
+	width := int(t.Shape[1]) * size
+	row := t
+	row.Shape = []int64{t.Shape[1]}
+	row.Data = t.Data[id*width : (id+1)*width]
+	return row.Float32()
 }
 
 // Close releases every session, then the weights they read. It is
@@ -220,6 +262,9 @@ func (m *Model) Close() error {
 			}
 		}
 		m.layers, m.tails, m.recomputes, m.head, m.vision = nil, nil, nil, nil, nil
+		if m.weights != nil {
+			errs = append(errs, m.weights.Close())
+		}
 		if m.set != nil {
 			errs = append(errs, m.set.Close())
 		}

@@ -16,6 +16,19 @@ type Options struct {
 	// defaults to the number of CPUs. On a Runtime with a shared thread
 	// pool (ort.LoadOptions.SharedThreads) every session uses it.
 	Session ort.SessionOptions
+	// MatMul, when BFloat16 or Float16, runs the matrix products in that
+	// dtype with the matrices stored in it (CUDA only: ONNX Runtime's CPU
+	// provider has no half-precision products). Norms, softmax, the
+	// residual stream and the knockout stay in DType.
+	MatMul graph.DType
+	// KeepHalfWeights keeps a BF16/F16 checkpoint's matrices half-size in
+	// memory, cast to DType inside each graph just before use, instead of
+	// converting them once at load.
+	KeepHalfWeights bool
+	// TF32 lets CUDA matrix products in float32 use TensorFloat-32 (about
+	// 3 decimal digits fewer; off by default, as the golden tolerance
+	// assumes IEEE float32).
+	TF32 bool
 	// Recompute also builds the brute-force recompute sessions
 	// (LayerProbe.Recompute).
 	Recompute bool

@@ -75,11 +75,13 @@ func (m *Model) Start(ctx context.Context, p *core.Prompt, opts core.SequenceOpt
 
 // embedInto writes token id's (scaled) embedding row into dst.
 func (m *Model) embedInto(dst []float64, id int) error {
-	d := int(m.spec.Decoder.Hidden)
 	if id < 0 || id >= int(m.spec.Decoder.Vocab) {
 		return fmt.Errorf("token id %d outside the vocabulary of %d", id, m.spec.Decoder.Vocab)
 	}
-	row := m.embed[id*d : (id+1)*d]
+	row, err := tensorRow(m.embed, id)
+	if err != nil {
+		return err
+	}
 	if m.embedScale == 1 {
 		for k, x := range row {
 			dst[k] = float64(x)

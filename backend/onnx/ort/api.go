@@ -98,6 +98,12 @@ type api struct {
 	clearBoundInputs               func(ioBindingHandle)
 	clearBoundOutputs              func(ioBindingHandle)
 	addInitializer                 func(sessionOptionsHandle, string, valueHandle) statusHandle
+	createMemoryInfo               func(name string, allocType, id, memType int32, out *memoryInfoHandle) statusHandle
+	createAllocator                func(sessionHandle, memoryInfoHandle, *allocatorHandle) statusHandle
+	releaseAllocator               func(allocatorHandle)
+	allocatorAlloc                 func(allocatorHandle, uintptr, *unsafe.Pointer) statusHandle
+	synchronizeBoundInputs         func(ioBindingHandle) statusHandle
+	synchronizeBoundOutputs        func(ioBindingHandle) statusHandle
 	appendExecutionProviderCUDAV2  func(sessionOptionsHandle, cudaOptionsHandle) statusHandle
 	createCUDAProviderOptions      func(*cudaOptionsHandle) statusHandle
 	updateCUDAProviderOptions      func(opts cudaOptionsHandle, keys, values unsafe.Pointer, n uintptr) statusHandle
@@ -186,7 +192,9 @@ func (a *api) bind(slots []uintptr) error {
 		{&a.runWithBinding, 133}, {&a.createIoBinding, 134}, {&a.releaseIoBinding, 135},
 		{&a.bindInput, 136}, {&a.bindOutput, 137}, {&a.bindOutputToDevice, 138},
 		{&a.getBoundOutputValues, 140}, {&a.clearBoundInputs, 141}, {&a.clearBoundOutputs, 142},
-		{&a.addInitializer, 150},
+		{&a.addInitializer, 150}, {&a.createMemoryInfo, 68},
+		{&a.createAllocator, 131}, {&a.releaseAllocator, 132}, {&a.allocatorAlloc, 75},
+		{&a.synchronizeBoundInputs, 202}, {&a.synchronizeBoundOutputs, 203},
 		{&a.appendExecutionProviderCUDAV2, 204}, {&a.createCUDAProviderOptions, 205},
 		{&a.updateCUDAProviderOptions, 206}, {&a.releaseCUDAProviderOptions, 208},
 		{&a.getBuildInfoString, 254},

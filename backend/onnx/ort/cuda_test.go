@@ -75,6 +75,7 @@ func TestCUDAMatchesCPU(t *testing.T) {
 	xv := randomFloat32(rng, 4*256)
 	in := []ort.Named{{Name: "X", Value: tensor(t, r, []int64{4, 256}, xv)}}
 	checkRel(t, "CUDA vs CPU external weight", data[float32](t, run(t, gpu, in, "Y")[0], 128), data[float32](t, run(t, cpu, in, "Y")[0], 128), tol)
+	checkDeviceWeights(t, r, onGPU) // one device copy shared by two sessions
 
 	e, bias := randomFloat32(rng, 50*16), randomFloat32(rng, 16)
 	gpu = newSession(t, r, modelB(e, bias), onGPU)

@@ -90,6 +90,42 @@ func (b *IoBinding) BindOutputToCPU(name string) error {
 	})
 }
 
+// BindOutputTo lets ONNX Runtime allocate the graph output name in the
+// memory of device d on each Run (CUDA: device memory, read it back by
+// binding it as another run's input); read it with Outputs.
+func (b *IoBinding) BindOutputTo(name string, d Device) error {
+	if d.Kind == CPU {
+		return b.BindOutputToCPU(name)
+	}
+	mem, err := b.s.rt.deviceMemoryInfo(d)
+	if err != nil {
+		return err
+	}
+	defer b.s.api.releaseMemoryInfo(mem)
+	return b.bindOutputTo(name, mem)
+}
+
+func (b *IoBinding) bindOutputTo(name string, mem memoryInfoHandle) error {
+	return b.with(func() error {
+		err := b.s.api.status(fmt.Sprintf("%s: output %q to device", b.s.op("bind"), name), b.s.api.bindOutputToDevice(b.h, name, mem))
+		if err == nil {
+			delete(b.outputs, name)
+		}
+		return err
+	})
+}
+
+// Synchronize waits for the copies of bound inputs and outputs a Run
+// started (device memory is written asynchronously).
+func (b *IoBinding) Synchronize() error {
+	return b.with(func() error {
+		if err := b.s.api.status(b.s.op("synchronize inputs of"), b.s.api.synchronizeBoundInputs(b.h)); err != nil {
+			return err
+		}
+		return b.s.api.status(b.s.op("synchronize outputs of"), b.s.api.synchronizeBoundOutputs(b.h))
+	})
+}
+
 // Run runs the session with the bound inputs and outputs.
 func (b *IoBinding) Run() error {
 	return b.with(func() error {

@@ -89,6 +89,11 @@ type SessionOptions struct {
 	// (LoadOptions.SharedThreads) instead of its own; IntraOpThreads and
 	// InterOpThreads are then ignored. The Runtime must have one.
 	SharedThreads bool
+	// Weights, when set, supplies every external weight from this cache of
+	// device copies (shared with the other sessions using it) instead of
+	// wrapping the weight's bytes in place; it is how CUDA sessions get
+	// their weights. The cache must be on Device.
+	Weights *DeviceWeights
 	// Prepacking lets ONNX Runtime repack weights for speed. It copies
 	// every weight (doubling weight memory and slowing session creation),
 	// so it is off by default and external weights are read in place.

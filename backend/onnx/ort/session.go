@@ -31,6 +31,7 @@ type sessionResources struct {
 	rt       *Runtime
 	h        sessionHandle
 	inits    []*valueResources        // external weights, pinned for the session's life
+	weights  *DeviceWeights           // device copies of the weights this session alone uses
 	bindings map[ioBindingHandle]bool // open IoBindings; guarded by Session.mu
 }
 
@@ -42,6 +43,9 @@ func (res *sessionResources) free() {
 	a.releaseSession(res.h)
 	for _, v := range res.inits {
 		v.free()
+	}
+	if res.weights != nil {
+		_ = res.weights.Close()
 	}
 	res.rt.release()
 }
@@ -87,9 +91,21 @@ func (r *Runtime) newSession(name string, model []byte, externals []graph.Extern
 			for _, v := range res.inits {
 				v.free()
 			}
+			if res.weights != nil {
+				_ = res.weights.Close()
+			}
 			r.release()
 		}
 	}()
+	if opts.Device.Kind != CPU && opts.Weights == nil && len(externals) > 0 {
+		// A device session reads its weights from device memory: give it
+		// copies of its own (models share one cache among their sessions).
+		dw, err := r.NewDeviceWeights(opts)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		res.weights, opts.Weights = dw, dw
+	}
 
 	a := r.api
 	h, err := r.newNativeOptions(opts, len(externals) > 0)
@@ -98,12 +114,24 @@ func (r *Runtime) newSession(name string, model []byte, externals []graph.Extern
 	}
 	defer a.releaseSessionOptions(h)
 	for _, e := range externals {
-		v, err := r.initializer(e)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
+		var vh valueHandle
+		if opts.Weights != nil {
+			dv, err := opts.Weights.value(e)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+			if vh, err = dv.handle(); err != nil {
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+		} else {
+			v, err := r.initializer(e)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+			res.inits = append(res.inits, v)
+			vh = v.h
 		}
-		res.inits = append(res.inits, v)
-		if err := a.status(fmt.Sprintf("%s: add initializer %q", op, e.Name), a.addInitializer(h, e.Name, v.h)); err != nil {
+		if err := a.status(fmt.Sprintf("%s: add initializer %q", op, e.Name), a.addInitializer(h, e.Name, vh)); err != nil {
 			return nil, err
 		}
 	}

@@ -38,7 +38,7 @@ func (d *Declarer) As(name string, stored []int64, dims ...int64) *graph.Value {
 	if *d.first == nil {
 		w, err := d.store.Get(d.prefix+name, stored...)
 		if err == nil {
-			return d.b.Weight(w.Name, d.store.dt, dims, w.Data)
+			return d.b.Weight(w.Name, w.DType, dims, w.Data)
 		}
 		*d.first = err
 	}
