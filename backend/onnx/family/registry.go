@@ -7,6 +7,7 @@ import (
 
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/backend/onnx/qwen2vl"
 	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
 	"github.com/vlmask/vlmask/hf/checkpoint"
 )
@@ -25,6 +26,7 @@ type Family struct {
 func All() []Family {
 	return []Family{
 		{Name: "Qwen3-VL / Qwen3", ModelTypes: qwen3vl.ModelTypes(), Load: qwen3vl.Load},
+		{Name: "Qwen2-VL / Qwen2.5-VL", ModelTypes: qwen2vl.ModelTypes(), Load: qwen2vl.Load},
 	}
 }
 
