@@ -14,11 +14,15 @@ import (
 	"github.com/vlmask/vlmask/internal/run"
 )
 
-// TestGenerateJSON: `vlmask generate --json` on a golden case gives
+// TestGenerateJSON: `vlmask generate --json` on every golden case gives
 // transformers' greedy tokens and full-softmax top-5.
 func TestGenerateJSON(t *testing.T) {
 	needRuntime(t)
-	for _, c := range golden.Cases(t, "qwen3_*") {
+	var cases []golden.Case
+	for _, pattern := range []string{"qwen3_*", "qwen2_*"} {
+		cases = append(cases, golden.Cases(t, pattern)...)
+	}
+	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
 			args := []string{"generate", "--model", c.Checkpoint(), "--prompt", c.Input("prompt.txt"), "--num-tokens", strconv.Itoa(c.Info.NumTokens), "--json", "--device", "cpu"}

@@ -13,6 +13,17 @@ import (
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
+// visionCases are the golden cases of every vision-language family (with
+// an image or text-only).
+func visionCases(t *testing.T) []golden.Case {
+	t.Helper()
+	var out []golden.Case
+	for _, pattern := range []string{"qwen3_vl_*", "qwen2_vl_*", "qwen2_5_vl_*"} {
+		out = append(out, golden.Cases(t, pattern)...)
+	}
+	return out
+}
+
 func needRuntime(t *testing.T) {
 	t.Helper()
 	if _, _, err := ort.FindLibrary(""); err != nil {
@@ -21,9 +32,10 @@ func needRuntime(t *testing.T) {
 }
 
 // TestRunGolden is the product's acceptance test: `vlmask run` on every
-// Qwen3-VL golden case, as a user runs it (checkpoint directory, image file,
-// prompt file, plugins as processes), reading the written Parquet back and
-// comparing it row for row with transformers' knockout table.
+// vision-language golden case, as a user runs it (checkpoint directory,
+// image file, prompt file, plugins as processes), reading the written
+// Parquet and CSV back and comparing them row for row with transformers'
+// knockout table.
 func TestRunGolden(t *testing.T) {
 	needRuntime(t)
 	variants := map[string]struct {
@@ -36,7 +48,7 @@ func TestRunGolden(t *testing.T) {
 		}},
 		"default": {keep: func(v string) bool { return !strings.HasPrefix(v, "AttentionWeight_") }},
 	}
-	for _, c := range golden.Cases(t, "qwen3_vl_*") {
+	for _, c := range visionCases(t) {
 		for _, method := range []string{"fast", "recompute"} {
 			for vname, v := range variants {
 				if method == "recompute" && vname != "all variants" {
@@ -47,7 +59,7 @@ func TestRunGolden(t *testing.T) {
 					dir := t.TempDir()
 					args := []string{"run", "--model", c.Checkpoint(), "--prompt", c.Input("prompt.txt"),
 						"--num-tokens", strconv.Itoa(c.Info.NumTokens), "--mask-mode", c.Info.MaskMode, "--method", method,
-						"--output", filepath.Join(dir, "out"), "--device", "cpu"}
+						"--output", filepath.Join(dir, "out"), "--format", "parquet,csv", "--device", "cpu"}
 					for _, im := range c.ImagePaths() {
 						args = append(args, "--image", im)
 					}
@@ -55,14 +67,16 @@ func TestRunGolden(t *testing.T) {
 					if !strings.Contains(res.stdout, "rows from") {
 						t.Errorf("summary missing: %s", res.stdout)
 					}
-					rows, meta, err := results.Read(filepath.Join(dir, "out.parquet"))
-					if err != nil {
-						t.Fatal(err)
+					for _, file := range []string{"out.parquet", "out.csv"} {
+						rows, meta, err := results.Read(filepath.Join(dir, file))
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !meta.Complete {
+							t.Errorf("%s not marked complete", file)
+						}
+						c.CompareKnockoutVariants(t, rows, v.keep)
 					}
-					if !meta.Complete {
-						t.Error("output not marked complete")
-					}
-					c.CompareKnockoutVariants(t, rows, v.keep)
 				})
 			}
 		}

@@ -29,7 +29,7 @@ func (s *rowSink) Write(rows []results.Row) error { s.rows = append(s.rows, rows
 // built-in strategies and metrics called directly.
 func TestPluginProcessesMatchInProcess(t *testing.T) {
 	needRuntime(t)
-	for _, c := range golden.Cases(t, "qwen3_vl_*") {
+	for _, c := range visionCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			args := []string{"run", "--model", c.Checkpoint(), "--prompt", c.Input("prompt.txt"), "--num-tokens", "2",
