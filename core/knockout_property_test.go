@@ -24,11 +24,10 @@ import (
 func TestFastMatchesRecomputeFloat64(t *testing.T) {
 	rt := goldenrun.Runtime(t)
 	noVision := false
-	for seed := uint64(1); seed <= 4; seed++ {
-		fam := testmodel.FamilyQwen3VL
-		if seed%2 == 0 {
-			fam = testmodel.FamilyQwen3
-		}
+	families := []string{testmodel.FamilyQwen3VL, testmodel.FamilyQwen3, testmodel.FamilyQwen3VL, testmodel.FamilyQwen3,
+		testmodel.FamilyQwen2VL, testmodel.FamilyQwen25VL}
+	for i, fam := range families {
+		seed := uint64(i + 1)
 		dir := t.TempDir()
 		if err := testmodel.Generate(dir, testmodel.Options{Family: fam, Seed: seed, Vision: &noVision}); err != nil {
 			t.Fatal(err)

@@ -14,12 +14,13 @@ func (a *app) testmodelCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "testmodel",
 		Usage: "write a random-weight checkpoint in Hugging Face format (the embedded default model)",
-		Description: "The tiny preset runs in seconds (make demo uses it); 2b has the real Qwen3-VL-2B shapes, for benchmarks.\n" +
+		Description: "The tiny preset runs in seconds (make demo uses it); the others have a published model's real shapes, for benchmarks:\n" +
+			presetsHelp() +
 			"Random weights make analysis numbers meaningless: use it to try vlmask, not to study a model.\n" +
 			"Example: vlmask testmodel --family qwen3_vl --preset tiny --seed 1 --out build/tiny-model",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "family", Value: testmodel.FamilyQwen3VL, Usage: "checkpoint family: qwen3_vl or qwen3"},
-			&cli.StringFlag{Name: "preset", Value: testmodel.PresetTiny, Usage: "sizes: " + strings.Join(testmodel.Presets(), " or ")},
+			&cli.StringFlag{Name: "family", Value: testmodel.FamilyQwen3VL, Usage: "checkpoint family: " + strings.Join(testmodel.Families(), ", ")},
+			&cli.StringFlag{Name: "preset", Value: testmodel.PresetTiny, Usage: "sizes: " + strings.Join(testmodel.Presets(), ", ") + " (which ones a family has: see above)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed of the weights"},
 			&cli.IntFlag{Name: "layers", Usage: "override the preset's number of decoder layers"},
 			&cli.StringFlag{Name: "dtype", Value: testmodel.DTypeFloat32, Usage: "weights' dtype in the safetensors: float32 or bfloat16"},
@@ -28,6 +29,15 @@ func (a *app) testmodelCommand() *cli.Command {
 		},
 		Action: a.testmodel,
 	}
+}
+
+// presetsHelp lists each family's presets, one line each.
+func presetsHelp() string {
+	var b strings.Builder
+	for _, f := range testmodel.Families() {
+		fmt.Fprintf(&b, "  %-11s %s\n", f, strings.Join(testmodel.PresetsFor(f), ", "))
+	}
+	return b.String()
 }
 
 func (a *app) testmodel(c *cli.Context) error {

@@ -8,8 +8,11 @@ const transformersVersion = "4.57.6"
 // configJSON returns config.json for the plan's family, keys sorted as
 // transformers' save_pretrained writes them.
 func configJSON(p *Plan) ([]byte, error) {
-	if p.Family == FamilyQwen3 {
+	switch p.Family {
+	case FamilyQwen3:
 		return encodeIndented(qwen3Config(p), "  ", true)
+	case FamilyQwen2VL, FamilyQwen25VL:
+		return encodeIndented(qwen2VLConfig(p), "  ", true)
 	}
 	return encodeIndented(qwen3VLConfig(p), "  ", true)
 }

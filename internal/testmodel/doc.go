@@ -1,18 +1,20 @@
 // Package testmodel writes random-weight Hugging Face checkpoints that vlmask
 // loads exactly like downloaded ones: the tiny Qwen3-VL model behind
-// `make demo` and the tests, and checkpoints with the real Qwen3-VL-2B shapes
-// for benchmarks.
+// `make demo` and the tests, tiny Qwen2-VL and Qwen2.5-VL models in the
+// golden tiny shapes, and checkpoints with real published shapes
+// (Qwen3-VL-2B, Qwen2-VL-2B/7B, Qwen2.5-VL-3B/7B) for benchmarks.
 //
 // Generate writes a complete checkpoint directory: config.json,
 // generation_config.json, model.safetensors (or shards with
 // model.safetensors.index.json when the weights are large), a small
 // byte-level BPE tokenizer in the exact Qwen2/Qwen3 file formats
-// (tokenizer.json, vocab.json, merges.txt, tokenizer_config.json), the real
-// Qwen3-VL Instruct chat template (chat_template.json), and the image and
-// video preprocessor configurations. File names, field names, tensor names
-// and shapes mirror what transformers 4.57.6 saves for
-// Qwen3VLForConditionalGeneration (and Qwen3ForCausalLM for the text-only
-// family), as the golden checkpoints in testdata/golden show.
+// (tokenizer.json, vocab.json, merges.txt, tokenizer_config.json), the
+// family's real chat template (chat_template.json), and the image (and, for
+// Qwen3-VL, video) preprocessor configurations. File names, field names,
+// tensor names and shapes mirror what transformers 4.57.6 saves for
+// Qwen3VLForConditionalGeneration, Qwen3ForCausalLM,
+// Qwen2VLForConditionalGeneration and Qwen2_5_VLForConditionalGeneration,
+// as the golden checkpoints in testdata/golden show.
 //
 // Everything is deterministic. The tokenizer is learned from an embedded
 // English corpus and does not depend on the seed. Each tensor is drawn from

@@ -109,6 +109,36 @@ type file struct {
 	data []byte
 }
 
+// templates are a family's chat templates and tokenizer settings.
+type templates struct {
+	// chat is chat_template.json's template (vision-language families),
+	// tokenizer tokenizer_config.json's: the same string, except for
+	// Qwen2.5-VL, whose tokenizer_config.json carries the Qwen2.5 text
+	// template as the published checkpoints do (the processor uses
+	// chat_template.json's).
+	chat, tokenizer string
+	// maxLength is tokenizer_config.json's model_max_length;
+	// processorClass, when set, its processor_class.
+	maxLength      int
+	processorClass string
+}
+
+// familyTemplates returns the templates of the plan's family.
+func familyTemplates(family string) (templates, error) {
+	switch family {
+	case FamilyQwen3VL:
+		t, err := qwen3VLTemplate()
+		return templates{chat: t, tokenizer: t, maxLength: 32768}, err
+	case FamilyQwen2VL:
+		t, err := qwen2VLTemplate()
+		return templates{chat: t, tokenizer: t, maxLength: 32768, processorClass: "Qwen2VLProcessor"}, err
+	case FamilyQwen25VL:
+		t, err := qwen2VLTemplate()
+		return templates{chat: t, tokenizer: qwen25TextTemplate, maxLength: 32768}, err
+	}
+	return templates{tokenizer: qwen3Template, maxLength: 40960}, nil
+}
+
 // textFiles returns the checkpoint's configuration, tokenizer and template
 // files.
 func textFiles(p *Plan) ([]file, error) {
@@ -116,12 +146,9 @@ func textFiles(p *Plan) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
-	template, maxLength := qwen3Template, 40960
-	if p.Family == FamilyQwen3VL {
-		if template, err = qwen3VLTemplate(); err != nil {
-			return nil, err
-		}
-		maxLength = 32768
+	tmpl, err := familyTemplates(p.Family)
+	if err != nil {
+		return nil, err
 	}
 	type entry struct {
 		name   string
@@ -133,13 +160,20 @@ func textFiles(p *Plan) ([]file, error) {
 		{"tokenizer.json", func() ([]byte, error) { return tokenizerJSON(bpe) }},
 		{"vocab.json", func() ([]byte, error) { return vocabJSON(bpe) }},
 		{"merges.txt", func() ([]byte, error) { return mergesTxt(bpe), nil }},
-		{"tokenizer_config.json", func() ([]byte, error) { return tokenizerConfigJSON(template, maxLength) }},
+		{"tokenizer_config.json", func() ([]byte, error) {
+			return tokenizerConfigJSON(tmpl.tokenizer, tmpl.maxLength, tmpl.processorClass)
+		}},
 	}
-	if p.Family == FamilyQwen3VL {
-		entries = append(entries,
-			entry{"chat_template.json", func() ([]byte, error) { return chatTemplateJSON(template) }},
+	chatTemplate := entry{"chat_template.json", func() ([]byte, error) { return chatTemplateJSON(tmpl.chat) }}
+	switch p.Family {
+	case FamilyQwen3VL:
+		entries = append(entries, chatTemplate,
 			entry{"preprocessor_config.json", func() ([]byte, error) { return preprocessorConfigJSON(p) }},
 			entry{"video_preprocessor_config.json", func() ([]byte, error) { return videoPreprocessorConfigJSON(p) }},
+		)
+	case FamilyQwen2VL, FamilyQwen25VL:
+		entries = append(entries, chatTemplate,
+			entry{"preprocessor_config.json", func() ([]byte, error) { return qwen2VLPreprocessorConfigJSON(p) }},
 		)
 	}
 	files := make([]file, 0, len(entries))

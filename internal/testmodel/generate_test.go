@@ -33,6 +33,12 @@ func TestTinyMatchesGolden(t *testing.T) {
 		{testmodel.FamilyQwen3, "qwen3_text", []string{
 			"config.json", "generation_config.json", "tokenizer_config.json",
 		}},
+		{testmodel.FamilyQwen2VL, "qwen2_vl_basic", []string{
+			"config.json", "generation_config.json", "chat_template.json", "tokenizer_config.json",
+		}},
+		{testmodel.FamilyQwen25VL, "qwen2_5_vl_basic", []string{
+			"config.json", "generation_config.json", "chat_template.json", "tokenizer_config.json",
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.family, func(t *testing.T) {
@@ -73,22 +79,32 @@ func TestTinyMatchesGolden(t *testing.T) {
 	}
 }
 
-// TestTinyPreprocessorConfig checks the tiny image bounds: the golden file's
-// layout with min_pixels 128·128 and max_pixels 512·512.
+// TestTinyPreprocessorConfig checks the tiny image bounds: the golden
+// file's layout with max_pixels 512·512 (Qwen3-VL: min_pixels 128·128).
 func TestTinyPreprocessorConfig(t *testing.T) {
 	t.Parallel()
-	dir := generate(t, testmodel.Options{})
-	var got, want map[string]any
-	if err := json.Unmarshal(readFile(t, dir, "preprocessor_config.json"), &got); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(readFile(t, goldenCheckpoint(t, "qwen3_vl_basic"), "preprocessor_config.json"), &want); err != nil {
-		t.Fatal(err)
-	}
-	want["max_pixels"] = float64(512 * 512)
-	want["size"].(map[string]any)["longest_edge"] = float64(512 * 512)
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("preprocessor_config.json = %v, want %v", got, want)
+	for family, golden := range map[string]string{
+		testmodel.FamilyQwen3VL:  "qwen3_vl_basic",
+		testmodel.FamilyQwen2VL:  "qwen2_vl_basic",
+		testmodel.FamilyQwen25VL: "qwen2_5_vl_basic",
+	} {
+		t.Run(family, func(t *testing.T) {
+			dir := generate(t, testmodel.Options{Family: family})
+			var got, want map[string]any
+			if err := json.Unmarshal(readFile(t, dir, "preprocessor_config.json"), &got); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(readFile(t, goldenCheckpoint(t, golden), "preprocessor_config.json"), &want); err != nil {
+				t.Fatal(err)
+			}
+			want["max_pixels"] = float64(512 * 512)
+			if size, ok := want["size"].(map[string]any); ok {
+				size["longest_edge"] = float64(512 * 512)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("preprocessor_config.json = %v, want %v", got, want)
+			}
+		})
 	}
 }
 

@@ -13,13 +13,25 @@ const (
 	// FamilyQwen3 is a Qwen3 text model (Qwen3ForCausalLM): the same
 	// decoder without a vision tower, with plain RoPE and tied embeddings.
 	FamilyQwen3 = "qwen3"
+	// FamilyQwen2VL is a Qwen2-VL vision-language model
+	// (Qwen2VLForConditionalGeneration).
+	FamilyQwen2VL = "qwen2_vl"
+	// FamilyQwen25VL is a Qwen2.5-VL vision-language model
+	// (Qwen2_5_VLForConditionalGeneration), with window attention in its
+	// vision tower.
+	FamilyQwen25VL = "qwen2_5_vl"
 
 	// PresetTiny is the golden checkpoints' tiny shape: vocabulary 512,
 	// hidden 64, 4 layers; generating it takes milliseconds.
 	PresetTiny = "tiny"
 	// Preset2B is the real Qwen3-VL-2B-Instruct shape (about 2.1 billion
-	// parameters with the vision tower).
+	// parameters with the vision tower), or Qwen2-VL-2B-Instruct's.
 	Preset2B = "2b"
+	// Preset3B is the real Qwen2.5-VL-3B-Instruct shape.
+	Preset3B = "3b"
+	// Preset7B is the real Qwen2-VL-7B-Instruct or Qwen2.5-VL-7B-Instruct
+	// shape.
+	Preset7B = "7b"
 
 	// DTypeFloat32 and DTypeBFloat16 are the safetensors dtypes Generate
 	// writes (F32 and BF16), spelled as config.json's "dtype".
@@ -34,9 +46,11 @@ const maxLayers = 1024
 // Options selects what Generate writes. The zero value is the tiny qwen3_vl
 // model with seed 0 in float32.
 type Options struct {
-	// Family is FamilyQwen3VL (the default when empty) or FamilyQwen3.
+	// Family is FamilyQwen3VL (the default when empty), FamilyQwen3,
+	// FamilyQwen2VL or FamilyQwen25VL.
 	Family string
-	// Preset is PresetTiny (the default when empty) or Preset2B.
+	// Preset is PresetTiny (the default when empty) or one of the family's
+	// real shapes (PresetsFor).
 	Preset string
 	// Seed selects the random weights; the tokenizer does not depend on it.
 	Seed uint64
@@ -46,21 +60,40 @@ type Options struct {
 	// has more, since a decoder takes at most one DeepStack feature per
 	// layer.
 	Layers int
-	// Vision says whether the vision tower's weights (model.visual.*) are
-	// written; nil means the family's default (true for qwen3_vl, false
-	// for qwen3). A qwen3_vl checkpoint without them keeps its
-	// vision_config and preprocessor files, so text-only prompts still
-	// work; images need the tower. qwen3 has no vision tower at all.
+	// Vision says whether the vision tower's weights (model.visual.*, or
+	// visual.* for the Qwen2 families) are written; nil means the family's
+	// default (true for the vision-language families, false for qwen3). A
+	// checkpoint without them keeps its vision_config and preprocessor
+	// files, so text-only prompts still work; images need the tower. qwen3
+	// has no vision tower at all.
 	Vision *bool
 	// DType is DTypeFloat32 (the default when empty) or DTypeBFloat16.
 	DType string
 }
 
-// Presets lists the preset names Options.Preset accepts.
-func Presets() []string { return []string{PresetTiny, Preset2B} }
+// Presets lists every preset name; each family takes some of them
+// (PresetsFor).
+func Presets() []string { return []string{PresetTiny, Preset2B, Preset3B, Preset7B} }
+
+// PresetsFor lists the preset names Options.Preset accepts for a family:
+// tiny and the real shapes whose configurations are known.
+func PresetsFor(family string) []string {
+	switch family {
+	case FamilyQwen2VL:
+		return []string{PresetTiny, Preset2B, Preset7B}
+	case FamilyQwen25VL:
+		return []string{PresetTiny, Preset3B, Preset7B}
+	}
+	return []string{PresetTiny, Preset2B}
+}
 
 // Families lists the family names Options.Family accepts.
-func Families() []string { return []string{FamilyQwen3VL, FamilyQwen3} }
+func Families() []string {
+	return []string{FamilyQwen3VL, FamilyQwen3, FamilyQwen2VL, FamilyQwen25VL}
+}
+
+// hasVision says whether a family is a vision-language model.
+func hasVision(family string) bool { return family != FamilyQwen3 }
 
 // DTypes lists the dtype names Options.DType accepts.
 func DTypes() []string { return []string{DTypeFloat32, DTypeBFloat16} }
@@ -88,8 +121,8 @@ func (o Options) resolve() (resolved, error) {
 	if !slices.Contains(Families(), r.family) {
 		return r, fmt.Errorf("family %q: want one of %q: %w", r.family, Families(), ErrInvalidOptions)
 	}
-	if !slices.Contains(Presets(), r.preset) {
-		return r, fmt.Errorf("preset %q: want one of %q: %w", r.preset, Presets(), ErrInvalidOptions)
+	if !slices.Contains(PresetsFor(r.family), r.preset) {
+		return r, fmt.Errorf("preset %q of family %s: want one of %q: %w", r.preset, r.family, PresetsFor(r.family), ErrInvalidOptions)
 	}
 	if !slices.Contains(DTypes(), r.dtype) {
 		return r, fmt.Errorf("dtype %q: want one of %q: %w", r.dtype, DTypes(), ErrInvalidOptions)
@@ -97,11 +130,11 @@ func (o Options) resolve() (resolved, error) {
 	if r.layers < 0 || r.layers > maxLayers {
 		return r, fmt.Errorf("layers %d: want 0 (the preset's) or 1..%d: %w", r.layers, maxLayers, ErrInvalidOptions)
 	}
-	r.vision = r.family == FamilyQwen3VL
+	r.vision = hasVision(r.family)
 	if o.Vision != nil {
 		r.vision = *o.Vision
 	}
-	if r.vision && r.family != FamilyQwen3VL {
+	if r.vision && !hasVision(r.family) {
 		return r, fmt.Errorf("family %q has no vision tower: %w", r.family, ErrInvalidOptions)
 	}
 	return r, nil

@@ -1,6 +1,7 @@
 package testmodel_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -120,15 +121,29 @@ func TestPlan2B(t *testing.T) {
 	}
 }
 
-// TestPresets checks the advertised names.
+// TestPresets checks the advertised names: every family's presets plan,
+// the others are refused.
 func TestPresets(t *testing.T) {
-	if got := testmodel.Presets(); !slices.Equal(got, []string{"tiny", "2b"}) {
+	if got := testmodel.Presets(); !slices.Equal(got, []string{"tiny", "2b", "3b", "7b"}) {
 		t.Errorf("Presets() = %q", got)
 	}
+	want := map[string][]string{
+		testmodel.FamilyQwen3VL:  {"tiny", "2b"},
+		testmodel.FamilyQwen3:    {"tiny", "2b"},
+		testmodel.FamilyQwen2VL:  {"tiny", "2b", "7b"},
+		testmodel.FamilyQwen25VL: {"tiny", "3b", "7b"},
+	}
 	for _, f := range testmodel.Families() {
+		if got := testmodel.PresetsFor(f); !slices.Equal(got, want[f]) {
+			t.Errorf("PresetsFor(%s) = %q, want %q", f, got, want[f])
+		}
 		for _, p := range testmodel.Presets() {
-			if _, err := testmodel.NewPlan(testmodel.Options{Family: f, Preset: p}); err != nil {
+			_, err := testmodel.NewPlan(testmodel.Options{Family: f, Preset: p})
+			if ok := slices.Contains(want[f], p); ok != (err == nil) {
 				t.Errorf("family %s preset %s: %v", f, p, err)
+			}
+			if err != nil && !errors.Is(err, testmodel.ErrInvalidOptions) {
+				t.Errorf("family %s preset %s: %v, want ErrInvalidOptions", f, p, err)
 			}
 		}
 	}

@@ -6,8 +6,8 @@ type TextShape struct {
 	NumLayers, NumHeads, NumKVHeads, HeadDim int
 	RMSNormEps, RopeTheta                    float64
 	// MRopeSection splits head_dim/2 rotary frequencies among the
-	// temporal, height and width position ids (interleaved, Qwen3-VL);
-	// nil for the text-only family.
+	// temporal, height and width position ids (interleaved for Qwen3-VL,
+	// contiguous for the Qwen2 families); nil for the text-only family.
 	MRopeSection          []int
 	MaxPositionEmbeddings int
 	// TieWordEmbeddings: lm_head reuses embed_tokens, and the checkpoint
@@ -15,17 +15,24 @@ type TextShape struct {
 	TieWordEmbeddings bool
 }
 
-// VisionShape is the Qwen3-VL vision tower's configuration.
+// VisionShape is a vision tower's configuration. HiddenSize is the
+// tower's width (Qwen2-VL's embed_dim) and OutHiddenSize the merger's
+// output (Qwen2-VL's hidden_size).
 type VisionShape struct {
 	Depth, HiddenSize, IntermediateSize, NumHeads  int
 	PatchSize, TemporalPatchSize, SpatialMergeSize int
 	InChannels, OutHiddenSize                      int
 	// NumPositionEmbeddings is the learned position table's size, a
-	// square (12×12 for tiny, 48×48 for 2b).
+	// square (12×12 for tiny, 48×48 for 2b; Qwen3-VL).
 	NumPositionEmbeddings int
 	// DeepstackVisualIndexes are the vision blocks whose features are
-	// added after decoder layers 0, 1, ...
+	// added after decoder layers 0, 1, ... (Qwen3-VL).
 	DeepstackVisualIndexes []int
+	// WindowSize (pixels), FullAttBlockIndexes and TokensPerSecond are
+	// Qwen2.5-VL's window attention and video timing.
+	WindowSize          int
+	FullAttBlockIndexes []int
+	TokensPerSecond     int
 }
 
 // MergedSize is the patch merger's input width: the vision hidden size
@@ -52,6 +59,12 @@ type preset struct {
 // lookupPreset returns the named preset of a family; both names have been
 // checked by Options.resolve.
 func lookupPreset(family, name string) preset {
+	switch family {
+	case FamilyQwen2VL:
+		return qwen2VLPreset(name)
+	case FamilyQwen25VL:
+		return qwen25VLPreset(name)
+	}
 	var p preset
 	switch name {
 	case Preset2B:

@@ -8,9 +8,16 @@ import (
 // tensorList lists the weights of the plan's family and shapes.
 func tensorList(p *Plan) []TensorSpec {
 	var l tensorLister
-	if p.Family == FamilyQwen3 {
+	switch p.Family {
+	case FamilyQwen3:
 		l.decoder("model.", p.Text)
-	} else {
+	case FamilyQwen2VL, FamilyQwen25VL:
+		// transformers 4.57 saves these under their legacy names.
+		if p.VisionWeights {
+			l.qwen2VisionTower("visual.", *p.Vision, p.Family == FamilyQwen25VL)
+		}
+		l.qwen2Decoder("model.", p.Text)
+	default:
 		if p.VisionWeights {
 			l.visionTower("model.visual.", *p.Vision)
 		}

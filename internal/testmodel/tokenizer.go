@@ -127,8 +127,10 @@ func mergesTxt(m *bpeModel) []byte {
 }
 
 // tokenizerConfigJSON returns tokenizer_config.json with the given chat
-// template and model_max_length, in the golden checkpoints' layout.
-func tokenizerConfigJSON(chatTemplate string, modelMaxLength int) ([]byte, error) {
+// template and model_max_length, in the golden checkpoints' layout, and
+// processor_class last when processorClass is set (Qwen2-VL's file has
+// it).
+func tokenizerConfigJSON(chatTemplate string, modelMaxLength int, processorClass string) ([]byte, error) {
 	specials := specialTokens()
 	var decoder object
 	for i, content := range specials {
@@ -152,6 +154,9 @@ func tokenizerConfigJSON(chatTemplate string, modelMaxLength int) ([]byte, error
 		{"split_special_tokens", false},
 		{"tokenizer_class", "Qwen2Tokenizer"},
 		{"unk_token", nil},
+	}
+	if processorClass != "" {
+		doc = append(doc, member{"processor_class", processorClass})
 	}
 	return encodeIndented(doc, "  ", false)
 }
