@@ -51,6 +51,7 @@ func runBench() error {
 	layers := flag.Int("layers", 2, "decoder layers of the 2B-shaped model (ratios are per layer, so a few suffice)")
 	runs := flag.Int("runs", 5, "repetitions of each fast measurement (the median is reported)")
 	withRecompute := flag.Bool("recompute", true, "also measure the brute-force method (minutes at 300 tokens)")
+	withQwen25VL := flag.Bool("qwen2_5_vl", true, "also measure knockout/forward on a Qwen2.5-VL-3B-shaped model")
 	out := flag.String("out", envOr("BENCH_OUT", filepath.Join("bench", "results.json")), "JSON report path")
 	flag.Parse()
 
@@ -143,6 +144,14 @@ func runBench() error {
 		return err
 	}
 	rep.Scenarios = append(rep.Scenarios, kv...)
+	if *withQwen25VL {
+		sess.Close() // free the first model's memory
+		q, err := benchQwen25VL(ctx, rt, *layers, *runs)
+		if err != nil {
+			return err
+		}
+		rep.Scenarios = append(rep.Scenarios, q...)
+	}
 	printReport(rep)
 	return writeReport(*out, rep)
 }

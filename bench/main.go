@@ -7,7 +7,9 @@
 //     the same tokens, at about 100 and 300 tokens;
 //   - recompute/fast: the brute-force method over the fast one;
 //   - plugin overhead: the same analysis with the metrics plugin out of
-//     process over the metrics computed in the host.
+//     process over the metrics computed in the host;
+//   - knockout/forward again on a model with Qwen2.5-VL-3B's text shapes
+//     (q/k/v biases, contiguous MRoPE), at about 300 tokens.
 //
 // Run it with `make bench`. It prints a table and writes the figures as JSON
 // to $BENCH_OUT (default bench/results.json): one object per scenario with
