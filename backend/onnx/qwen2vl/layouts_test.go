@@ -3,13 +3,13 @@ package qwen2vl
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
+	"github.com/vlmask/vlmask/backend/onnx/graph"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/backend/onnx/weights"
@@ -120,9 +120,13 @@ func flatten(cfg map[string]any) {
 	cfg["rope_scaling"] = map[string]any{"type": "mrope", "mrope_section": rope["mrope_section"]}
 }
 
-// bfloat16 rounds every F32 tensor to BF16 (nearest, ties to even) and,
-// when widen, stores the rounded values back as F32.
-func bfloat16(widen bool) func([]safetensors.Tensor) []safetensors.Tensor {
+// halfPrecision rounds every F32 tensor to dt (BF16 or F16, nearest, ties
+// to even) and, when widen, stores the rounded values back as F32.
+func halfPrecision(dt safetensors.DType, widen bool) func([]safetensors.Tensor) []safetensors.Tensor {
+	narrow, value := graph.BFloat16Bits, graph.BFloat16Value
+	if dt == safetensors.F16 {
+		narrow, value = graph.Float16Bits, graph.Float16Value
+	}
 	return func(ts []safetensors.Tensor) []safetensors.Tensor {
 		for i := range ts {
 			f, ok := ts[i].Float32View()
@@ -132,16 +136,14 @@ func bfloat16(widen bool) func([]safetensors.Tensor) []safetensors.Tensor {
 			half := make([]uint16, len(f))
 			wide := make([]float32, len(f))
 			for j, x := range f {
-				bits := math.Float32bits(x)
-				bits += 0x7fff + (bits>>16)&1
-				half[j] = uint16(bits >> 16)
-				wide[j] = math.Float32frombits(uint32(half[j]) << 16)
+				half[j] = narrow(float64(x))
+				wide[j] = float32(value(half[j]))
 			}
 			if widen {
 				ts[i].Data = append([]byte(nil), weights.Float32Bytes(wide)...)
 				continue
 			}
-			ts[i].DType = safetensors.BF16
+			ts[i].DType = dt
 			ts[i].Data = make([]byte, 2*len(half))
 			for j, h := range half {
 				ts[i].Data[2*j], ts[i].Data[2*j+1] = byte(h), byte(h>>8)
@@ -192,8 +194,20 @@ func TestLayouts(t *testing.T) {
 			b: func(t *testing.T, src string) string { return rewrite(t, src, flatten, nil) },
 		},
 		"bfloat16 weights": {
-			a: func(t *testing.T, src string) string { return rewrite(t, src, nil, bfloat16(true)) },
-			b: func(t *testing.T, src string) string { return rewrite(t, src, nil, bfloat16(false)) },
+			a: func(t *testing.T, src string) string {
+				return rewrite(t, src, nil, halfPrecision(safetensors.BF16, true))
+			},
+			b: func(t *testing.T, src string) string {
+				return rewrite(t, src, nil, halfPrecision(safetensors.BF16, false))
+			},
+		},
+		"float16 weights": {
+			a: func(t *testing.T, src string) string {
+				return rewrite(t, src, nil, halfPrecision(safetensors.F16, true))
+			},
+			b: func(t *testing.T, src string) string {
+				return rewrite(t, src, nil, halfPrecision(safetensors.F16, false))
+			},
 		},
 		"tied lm_head": {
 			a: func(t *testing.T, src string) string { return rewrite(t, src, nil, tieHead(false)) },
