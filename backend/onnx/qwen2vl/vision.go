@@ -53,7 +53,7 @@ func newTower(cfg *checkpoint.Config, prefix string) (*tower, error) {
 	vc := cfg.Vision
 	act, err := blocks.ParseActivation(vc.HiddenAct)
 	if err != nil {
-		return nil, fmt.Errorf("vision_config.hidden_act: %w", err)
+		return nil, fmt.Errorf("vision_config.hidden_act: %w: %w", err, decoder.ErrUnsupported)
 	}
 	v := &tower{
 		windowed: cfg.Family == checkpoint.Qwen25VL,
