@@ -125,12 +125,19 @@ func tagCache(root string) {
 }
 
 // cacheErr classifies a filesystem error: a full disk or quota is
-// ErrDiskFull, anything else ErrCache; the OS's words are kept.
+// ErrDiskFull, anything else ErrCache; the OS's words are kept, after what
+// was being done when err does not name its path itself.
 func cacheErr(what string, err error) error {
+	sentinel := ErrCache
 	if isNoSpace(err) {
-		return fmt.Errorf("%s: %w: %w", what, err, ErrDiskFull)
+		sentinel = ErrDiskFull
 	}
-	return fmt.Errorf("%s: %w: %w", what, err, ErrCache)
+	var pe *fs.PathError
+	var le *os.LinkError
+	if what == "" || errors.As(err, &pe) || errors.As(err, &le) {
+		return fmt.Errorf("%w: %w", err, sentinel)
+	}
+	return fmt.Errorf("%s: %w: %w", what, err, sentinel)
 }
 
 // randomSuffix names temporary files uniquely across processes.

@@ -104,7 +104,10 @@ func (d *downloader) fetch(ctx context.Context, file string, m *fileMeta, counte
 		return fmt.Errorf("download %s: %w", file, err)
 	}
 	if err := os.Rename(inc, blob); err != nil {
-		return fmt.Errorf("download %s: %w", file, cacheErr("rename "+inc, err))
+		if _, serr := os.Stat(blob); serr == nil {
+			return nil // another download renamed it first: the lock is not honoured here
+		}
+		return fmt.Errorf("download %s: %w", file, cacheErr("", err))
 	}
 	return nil
 }
@@ -143,6 +146,9 @@ func (d *downloader) fill(ctx context.Context, file string, m *fileMeta, p *part
 			return err
 		}
 		if !errors.Is(err, ErrNetwork) {
+			return err
+		}
+		if d.opts.Retries == 0 {
 			return err
 		}
 		if p.off > before {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/vlmask/vlmask/hf/hub"
 	"github.com/vlmask/vlmask/hf/hub/hubtest"
 	"github.com/vlmask/vlmask/internal/testmodel"
@@ -43,6 +44,7 @@ func helperDownload() int {
 	id, _ := hub.ParseID(modelID)
 	dir, err := hub.Download(context.Background(), id, hub.Options{
 		CacheDir: os.Getenv(envCache), Endpoint: os.Getenv(envEndpoint), RetryWait: time.Millisecond,
+		Logger: hclog.New(&hclog.LoggerOptions{Level: hclog.Info, Output: os.Stderr}),
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -29,7 +29,7 @@ type CachedModel struct {
 }
 
 // List returns the loadable snapshots in a hub cache directory, sorted by
-// id, then with the snapshots that refs point to first. Incomplete
+// id, then main's snapshot, other refs' and unnamed ones. Incomplete
 // snapshots (a download in progress, a transformers cache holding only a
 // config) and other repositories (datasets, spaces, pickle-only models) are
 // left out. A cache that does not exist yet holds nothing.
@@ -65,15 +65,29 @@ func List(cacheDir string) ([]CachedModel, error) {
 		if c := strings.Compare(a.ID, b.ID); c != 0 {
 			return c
 		}
-		if (len(a.Refs) > 0) != (len(b.Refs) > 0) {
-			if len(a.Refs) > 0 {
-				return -1
+		if c := refRank(a) - refRank(b); c != 0 {
+			return c
+		}
+		if len(a.Refs) > 0 && len(b.Refs) > 0 {
+			if c := strings.Compare(a.Refs[0], b.Refs[0]); c != 0 {
+				return c
 			}
-			return 1
 		}
 		return strings.Compare(a.Commit, b.Commit)
 	})
 	return out, nil
+}
+
+// refRank orders snapshots: main's first, then other refs', then those no
+// ref points to.
+func refRank(m CachedModel) int {
+	switch {
+	case slices.Contains(m.Refs, DefaultRevision):
+		return 0
+	case len(m.Refs) > 0:
+		return 1
+	}
+	return 2
 }
 
 // readRefs maps each commit to the refs (refs/main, refs/refs/pr/1, …)
