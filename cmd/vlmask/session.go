@@ -36,10 +36,11 @@ func (s *session) Close() {
 }
 
 // openFrontEnd loads the checkpoint's configuration and front end only (no
-// runtime), for `vlmask inputs`.
-func openFrontEnd(dir string) (*processor.Processor, error) {
-	if dir == "" {
-		return nil, usageErr("--model is required")
+// runtime), for `vlmask inputs`; --model may be a Hub id (modelDir).
+func (a *app) openFrontEnd(c *cli.Context) (*processor.Processor, error) {
+	dir, err := a.modelDir(c)
+	if err != nil {
+		return nil, err
 	}
 	proc, err := processor.Load(dir, nil)
 	if err != nil {
@@ -51,7 +52,7 @@ func openFrontEnd(dir string) (*processor.Processor, error) {
 // openSession loads the runtime, the front end and the model.
 func (a *app) openSession(c *cli.Context, recompute bool) (*session, error) {
 	start := time.Now()
-	proc, err := openFrontEnd(c.String(flagModel))
+	proc, err := a.openFrontEnd(c)
 	if err != nil {
 		return nil, err
 	}

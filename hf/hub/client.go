@@ -61,6 +61,9 @@ func (c *client) info(ctx context.Context, revision string) (*repoInfo, error) {
 	u.RawQuery = "blobs=true"
 	resp, _, err := c.onHub(ctx, http.MethodGet, u, nil)
 	if err != nil {
+		if errors.Is(err, ErrNetwork) {
+			return nil, fmt.Errorf("look up %s at %s: %w", c.id, revision, err)
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()
