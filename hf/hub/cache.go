@@ -111,19 +111,6 @@ func (c repoCache) link(commit, file, etag string) error {
 	return nil
 }
 
-// tagCache writes CACHEDIR.TAG at the cache's top level once, as
-// huggingface_hub does, so backup tools skip the cache.
-func tagCache(root string) {
-	path := filepath.Join(root, "CACHEDIR.TAG")
-	if _, err := os.Stat(path); err == nil {
-		return
-	}
-	const tag = "Signature: 8a477f597d28d172789f06886806bc55\n" +
-		"# This file is a cache directory tag created by vlmask for the Hugging Face hub cache.\n" +
-		"# For information about cache directory tags, see https://bford.info/cachedir/\n"
-	_ = os.WriteFile(path, []byte(tag), 0o644) // best effort, like huggingface_hub
-}
-
 // cacheErr classifies a filesystem error: a full disk or quota is
 // ErrDiskFull, anything else ErrCache; the OS's words are kept, after what
 // was being done when err does not name its path itself.

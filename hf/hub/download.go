@@ -138,7 +138,6 @@ func (d *downloader) files(ctx context.Context, commit string, files []string) e
 	if err := os.MkdirAll(d.cache.blob(""), 0o755); err != nil {
 		return cacheErr("create the cache", err)
 	}
-	tagCache(d.cache.root)
 	// What is missing, what an earlier attempt left, and whether it fits.
 	var total, resumed, need int64
 	counted := make([]int64, len(todo))
