@@ -84,6 +84,8 @@ func (a *app) modelDir(c *cli.Context) (string, error) {
 	}
 	if dir != spec {
 		a.log.Info("model from the Hugging Face cache", "model", spec, "dir", dir)
+	} else if c.IsSet(flagRevision) {
+		a.log.Warn("--revision applies to Hub ids, not to a directory; ignored", "model", spec)
 	}
 	return dir, nil
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/vlmask/vlmask/hf/hub"
 	"github.com/vlmask/vlmask/hf/hub/hubtest"
@@ -92,4 +94,25 @@ func TestForeignIncomplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameFiles(t, download(t, o))
+}
+
+// TestStalledConnection: a CDN that stops sending is abandoned after
+// StallTimeout and, with retries, resumed until the file is whole.
+func TestStalledConnection(t *testing.T) {
+	h, _ := newHub(t)
+	h.SlowCDN(150 * time.Millisecond) // a pause after every 64 KiB
+	o := options(t, h)
+	o.StallTimeout, o.Retries = 50*time.Millisecond, -1
+	_, err := hub.Download(context.Background(), mustID(t, modelID), o)
+	if !errors.Is(err, hub.ErrNetwork) || !strings.Contains(err.Error(), "no data arrived") {
+		t.Fatalf("stalled without retries: %v, want ErrNetwork saying no data arrived", err)
+	}
+	h2, _ := newHub(t)
+	h2.SlowCDN(30 * time.Millisecond)
+	o = options(t, h2)
+	o.StallTimeout = 10 * time.Millisecond
+	sameFiles(t, download(t, o))
+	if n := h2.Count("cdn", "GET", hubtest.BlobPath(readFile(t, "model.safetensors"))); n < 2 {
+		t.Errorf("%d GETs of the weights; a stall should have been resumed", n)
+	}
 }
