@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // maxInfoBytes bounds the model-info answer (a file list).
@@ -23,7 +24,11 @@ type client struct {
 	token    string
 	tokenSrc string
 	agent    string
+	timeout  time.Duration // for a question to the Hub (not a download)
 }
+
+// errNoAnswer ends a question to the Hub that got no answer in time.
+var errNoAnswer = errors.New("no answer in time")
 
 func newClient(o Options, id RepoID) (*client, error) {
 	ep, err := url.Parse(o.Endpoint)
@@ -32,7 +37,7 @@ func newClient(o Options, id RepoID) (*client, error) {
 	}
 	hc := *o.Client
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &client{http: &hc, endpoint: ep, id: id, token: o.Token, tokenSrc: o.TokenSource, agent: o.UserAgent}, nil
+	return &client{http: &hc, endpoint: ep, id: id, token: o.Token, tokenSrc: o.TokenSource, agent: o.UserAgent, timeout: o.StallTimeout}, nil
 }
 
 // page is the repository's page on the Hub, where a gated model's licence
@@ -59,6 +64,8 @@ func (c *client) info(ctx context.Context, revision string) (*repoInfo, error) {
 	u.RawPath = u.EscapedPath() + "/" + url.PathEscape(revision)
 	u.Path += "/" + revision
 	u.RawQuery = "blobs=true"
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errNoAnswer)
+	defer cancel()
 	resp, _, err := c.onHub(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		if errors.Is(err, ErrNetwork) {
@@ -73,7 +80,7 @@ func (c *client) info(ctx context.Context, revision string) (*repoInfo, error) {
 	var info repoInfo
 	if err := json.NewDecoder(io.LimitReader(resp.Body, maxInfoBytes)).Decode(&info); err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, ctxErr(ctx, http.MethodGet, u)
 		}
 		return nil, fmt.Errorf("file list of %s at %s: %v: %w", c.id, revision, err, ErrBadResponse)
 	}
@@ -97,6 +104,8 @@ type fileMeta struct {
 // X-Linked-Etag and X-Linked-Size describe the file.
 func (c *client) head(ctx context.Context, commit, file string) (*fileMeta, error) {
 	u := c.endpoint.JoinPath(c.id.Org, c.id.Name, "resolve", commit, file)
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errNoAnswer)
+	defer cancel()
 	resp, u, err := c.onHub(ctx, http.MethodHead, u, http.Header{"Accept-Encoding": {"identity"}})
 	if err != nil {
 		return nil, err
@@ -200,11 +209,20 @@ func (c *client) do(ctx context.Context, method string, u *url.URL, h http.Heade
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, ctxErr(ctx, method, u)
 		}
 		return nil, fmt.Errorf("%s %s: %w: %w", method, u.Redacted(), unwrapURLErr(err), ErrNetwork)
 	}
 	return resp, nil
+}
+
+// ctxErr is the error of a request whose context ended: a question the Hub
+// left unanswered is ErrNetwork, a cancellation stays one.
+func ctxErr(ctx context.Context, method string, u *url.URL) error {
+	if errors.Is(context.Cause(ctx), errNoAnswer) {
+		return fmt.Errorf("%s %s: %w: %w", method, u.Redacted(), errNoAnswer, ErrNetwork)
+	}
+	return ctx.Err()
 }
 
 // statusErr turns an error answer into a sentinel error whose message says

@@ -3,10 +3,13 @@ package hub_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vlmask/vlmask/hf/hub"
 	"github.com/vlmask/vlmask/hf/hub/hubtest"
@@ -185,5 +188,17 @@ func TestOffline(t *testing.T) {
 	_, err = hub.Download(context.Background(), mustID(t, modelID), o)
 	if !errors.Is(err, hub.ErrOffline) || !strings.Contains(err.Error(), "model.safetensors") {
 		t.Errorf("incomplete snapshot offline: %v", err)
+	}
+}
+
+// TestHubSilent: a Hub that accepts the connection and never answers is a
+// network error after StallTimeout, not a hang.
+func TestHubSilent(t *testing.T) {
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(silent.Close)
+	o := hub.Options{CacheDir: t.TempDir(), Endpoint: silent.URL, StallTimeout: 50 * time.Millisecond}
+	_, err := hub.Download(context.Background(), mustID(t, modelID), o)
+	if !errors.Is(err, hub.ErrNetwork) || !strings.Contains(err.Error(), "no answer") {
+		t.Fatalf("silent Hub: %v, want ErrNetwork", err)
 	}
 }

@@ -56,8 +56,10 @@ type Options struct {
 	Retries int
 	// RetryWait is the pause before resuming; 0 means one second.
 	RetryWait time.Duration
-	// StallTimeout abandons a connection (and resumes it, as above) when
-	// no byte arrives for this long; 0 means one minute.
+	// StallTimeout abandons a download's connection (and resumes it, as
+	// above) when no byte arrives for this long, and a question to the Hub
+	// (the file list, a file's metadata) not answered in this time, which
+	// is ErrNetwork; 0 means one minute.
 	StallTimeout time.Duration
 
 	// create opens a blob's .incomplete file for writing; nil means
