@@ -29,7 +29,7 @@ test-tools: ## Install the node packages tests use as independent Parquet reader
 	@VLMASK_REQUIRE_TEST_TOOLS=1 scripts/install-test-tools.sh
 
 # Packages whose concurrency is tested under the race detector (needs cgo).
-RACE_PKGS := ./backend/onnx/ort/ ./backend/onnx/qwen3vl/ ./core/ ./core/pluginhost/ ./core/results/ ./internal/testmodel/ ./sdk/...
+RACE_PKGS := ./backend/onnx/ort/ ./backend/onnx/qwen3vl/ ./core/ ./core/pluginhost/ ./core/results/ ./hf/hub/ ./internal/testmodel/ ./sdk/...
 
 .PHONY: test
 test: golden-check ort test-tools lint proto-check ## Run every test, lint and proto-check (fetches what the tests need first)

@@ -22,12 +22,16 @@ func (a *app) runBatch(c *cli.Context) error {
 	for _, k := range file.Unknown {
 		a.log.Warn("batch config key not used by vlmask", "file", file.Path, "key", k)
 	}
-	cfg := a.sessionConfig(c)
+	model := c.String(flagModel)
 	if file.Model != "" && !c.IsSet(flagModel) {
-		cfg.Model = file.Model
+		model = file.Model
 	}
-	if cfg.Model == "" {
+	if model == "" {
 		return usageErr("%s has no model.path and --model is not set", file.Path)
+	}
+	cfg, err := a.sessionConfig(c, model)
+	if err != nil {
+		return err
 	}
 	if file.Device != "" && !c.IsSet(flagDevice) {
 		cfg.Device = file.Device

@@ -25,7 +25,11 @@ func (a *app) generate(c *cli.Context) error {
 	if n < 1 {
 		return usageErr("--num-tokens %d: must be at least 1", n)
 	}
-	s, err := a.openSession(c, a.sessionConfig(c))
+	cfg, err := a.sessionConfig(c, c.String(flagModel))
+	if err != nil {
+		return err
+	}
+	s, err := a.openSession(c, cfg)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func (a *app) inputsCommand() *cli.Command {
 		Name:  "inputs",
 		Usage: "show exactly what the model will be fed: chat text, tokens, pixels, grids, position ids",
 		Description: "Runs the front end only (no ONNX Runtime needed). A user debugging a prompt looks here first.\n" +
-			"Example: vlmask inputs --model ./Qwen3-VL-2B-Instruct --image cat.png --prompt 'What is this?'",
+			"Example: vlmask inputs --model Qwen/Qwen3-VL-2B-Instruct --image cat.png --prompt 'What is this?'",
 		Flags:  append(modelFlags(), jsonFlag("print JSON instead of tables")),
 		Action: a.inputs,
 	}
@@ -47,7 +47,7 @@ type imageJSON struct {
 }
 
 func (a *app) inputs(c *cli.Context) error {
-	proc, err := run.OpenFrontEnd(c.String(flagModel))
+	proc, err := a.openFrontEnd(c)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,10 @@ func (a *app) run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg := a.sessionConfig(c)
+	cfg, err := a.sessionConfig(c, c.String(flagModel))
+	if err != nil {
+		return err
+	}
 	cfg.Recompute = set.Method == core.MethodRecompute
 	s, err := a.openSession(c, cfg)
 	if err != nil {

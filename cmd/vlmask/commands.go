@@ -9,6 +9,7 @@ func (a *app) commands() []*cli.Command {
 		a.runCommand(),
 		a.generateCommand(),
 		a.inputsCommand(),
+		a.modelsCommand(),
 		a.pluginsCommand(),
 		a.reportCommand(),
 		a.viewCommand(),

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vlmask/vlmask/hf/hub"
 	"github.com/vlmask/vlmask/internal/run"
 )
 
@@ -19,6 +20,17 @@ const (
 	ExitPlugin      = 4 // a plugin is missing, incompatible or failed
 	ExitOutput      = 5 // results could not be written
 	ExitInterrupted = 130
+)
+
+// Exit codes for a model given by Hub id that could not be had (hf/hub).
+const (
+	ExitNotFound      = 10 // no such model, revision or file on the Hub
+	ExitAccess        = 11 // gated or private: licence not accepted, no or wrong token (401/403)
+	ExitNetwork       = 12 // the Hub cannot be reached, fails, or answers strangely
+	ExitOffline       = 13 // offline mode, and the cache does not hold the model
+	ExitChecksum      = 14 // a downloaded file does not match the Hub's checksum
+	ExitDiskFull      = 15 // the cache's disk is full (or the cache is not writable)
+	ExitNoSafetensors = 16 // the model has no safetensors weights (pickle files are refused)
 )
 
 // exitError carries an exit code with an error.
@@ -50,6 +62,29 @@ func withCode(code int, err error) error {
 var kindCodes = map[run.Kind]int{
 	run.KindRuntime: ExitRuntime, run.KindUsage: ExitUsage, run.KindInput: ExitInput,
 	run.KindPlugin: ExitPlugin, run.KindOutput: ExitOutput,
+}
+
+// hubErr tags an error from hf/hub with its class's exit code.
+func hubErr(err error) error {
+	switch {
+	case errors.Is(err, hub.ErrInvalidID):
+		return withCode(ExitUsage, err)
+	case errors.Is(err, hub.ErrNotFound):
+		return withCode(ExitNotFound, err)
+	case errors.Is(err, hub.ErrAccess):
+		return withCode(ExitAccess, err)
+	case errors.Is(err, hub.ErrNetwork), errors.Is(err, hub.ErrBadResponse):
+		return withCode(ExitNetwork, err)
+	case errors.Is(err, hub.ErrOffline):
+		return withCode(ExitOffline, err)
+	case errors.Is(err, hub.ErrChecksum):
+		return withCode(ExitChecksum, err)
+	case errors.Is(err, hub.ErrDiskFull), errors.Is(err, hub.ErrCache):
+		return withCode(ExitDiskFull, err)
+	case errors.Is(err, hub.ErrNoSafetensors):
+		return withCode(ExitNoSafetensors, err)
+	}
+	return err
 }
 
 // exitCode picks the exit code for an error returned by a command.

@@ -22,6 +22,8 @@ const (
 	flagTF32         = "tf32"
 
 	flagModel       = "model"
+	flagRevision    = "revision"
+	flagOffline     = "offline"
 	flagImage       = "image"
 	flagPrompt      = "prompt"
 	flagMaxImageRes = "max-image-resolution"
@@ -85,7 +87,9 @@ func runtimeFlags() []cli.Flag {
 func modelFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: flagModel, Aliases: []string{"m"}, Category: catModel, EnvVars: envVar(flagModel),
-			Usage: "Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json, ...)"},
+			Usage: "Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json, ...), or a Hub id such as Qwen/Qwen3-VL-2B-Instruct, read from the Hugging Face cache and downloaded into it when missing"},
+		revisionFlag(),
+		offlineFlag(),
 		&cli.StringSliceFlag{Name: flagImage, Aliases: []string{"i"}, Category: catModel,
 			Usage: "image file (PNG, JPEG, GIF, WebP); repeat for several images, placed before the text in order"},
 		&cli.StringFlag{Name: flagPrompt, Aliases: []string{"p"}, Category: catModel,
@@ -93,6 +97,18 @@ func modelFlags() []cli.Flag {
 		&cli.IntFlag{Name: flagMaxImageRes, Category: catModel, EnvVars: envVar(flagMaxImageRes),
 			Usage: "downscale images (in memory) so the longest side is at most this many pixels"},
 	}
+}
+
+// revisionFlag and offlineFlag go with a Hub id; offline mode is also
+// HF_HUB_OFFLINE=1, as for transformers.
+func revisionFlag() cli.Flag {
+	return &cli.StringFlag{Name: flagRevision, Category: catModel, EnvVars: envVar(flagRevision),
+		Usage: "with a Hub id: the branch, tag or commit to use (default main)"}
+}
+
+func offlineFlag() cli.Flag {
+	return &cli.BoolFlag{Name: flagOffline, Category: catModel, EnvVars: envVar(flagOffline),
+		Usage: "with a Hub id: use the Hugging Face cache only, never the network (also HF_HUB_OFFLINE=1)"}
 }
 
 func jsonFlag(usage string) cli.Flag {

@@ -9,13 +9,29 @@ import (
 	"github.com/vlmask/vlmask/internal/run"
 )
 
-// sessionConfig is the session the flags ask for.
-func (a *app) sessionConfig(c *cli.Context) run.Config {
+// sessionConfig is the session the flags ask for; model is a checkpoint
+// directory or a Hub id (resolved to its cached snapshot, downloaded if
+// missing).
+func (a *app) sessionConfig(c *cli.Context, model string) (run.Config, error) {
+	dir, err := a.modelDir(c, model)
+	if err != nil {
+		return run.Config{}, err
+	}
 	return run.Config{
-		Model: c.String(flagModel), ORTLib: c.String(flagORTLib), Device: c.String(flagDevice),
+		Model: dir, ORTLib: c.String(flagORTLib), Device: c.String(flagDevice),
 		DType: c.String(flagDType), WeightsDType: c.String(flagWeightsDType), TF32: c.Bool(flagTF32),
 		PluginDirs: c.StringSlice(flagPluginDir), Version: version, Logger: a.log,
+	}, nil
+}
+
+// openFrontEnd loads --model's configuration and front end only (no
+// runtime), for `vlmask inputs`.
+func (a *app) openFrontEnd(c *cli.Context) (*processor.Processor, error) {
+	dir, err := a.modelDir(c, c.String(flagModel))
+	if err != nil {
+		return nil, err
 	}
+	return run.OpenFrontEnd(dir)
 }
 
 // openSession loads the runtime, the front end and the model, drawing the
