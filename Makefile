@@ -25,7 +25,7 @@ ort-cuda: ## Fetch ONNX Runtime 1.29.0 with its CUDA providers (needs CUDA 13 + 
 	@scripts/fetch-ort.sh cuda
 
 .PHONY: test-tools
-test-tools: ## Install the node packages tests use as independent Parquet readers
+test-tools: ## Install what tests use beyond Go: the independent Parquet readers, Chromium and playwright-core
 	@VLMASK_REQUIRE_TEST_TOOLS=1 scripts/install-test-tools.sh
 
 # Packages whose concurrency is tested under the race detector (needs cgo).
@@ -33,7 +33,7 @@ RACE_PKGS := ./backend/onnx/ort/ ./backend/onnx/qwen3vl/ ./core/ ./core/pluginho
 
 .PHONY: test
 test: ort test-tools ## Run every test (fetches what the tests need first)
-	$(GO) test $(GOFLAGS) ./...
+	VLMASK_REQUIRE_TEST_TOOLS=1 $(GO) test $(GOFLAGS) ./...
 	CGO_ENABLED=1 $(GO) test $(GOFLAGS) -race $(RACE_PKGS)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 

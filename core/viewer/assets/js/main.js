@@ -236,7 +236,10 @@ async function render() {
   }
   if (my !== seq) return;
   ui.view.replaceChildren(body);
-  Object.assign(ui.view.dataset, { state: "ready", view: state.view, step: String(state.step), layer: String(state.layer), variant: state.variant, file: String(f) });
+  Object.assign(ui.view.dataset, {
+    state: "ready", view: state.view, step: String(state.step), layer: String(state.layer), variant: state.variant,
+    file: String(f), cmp: `${state.cmpFile}/${state.cmpVariant}`,
+  });
   if (state.showText && state.view !== "compare") {
     if (!stripValues) {
       stripValues = (await src.values(f, { ...q, layers: [state.layer] })).data;
