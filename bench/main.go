@@ -7,7 +7,13 @@
 //     the same tokens, at about 100 and 300 tokens;
 //   - recompute/fast: the brute-force method over the fast one;
 //   - plugin overhead: the same analysis with the metrics plugin out of
-//     process over the metrics computed in the host.
+//     process over the metrics computed in the host;
+//   - the viewer (viewer.go): how long `vlmask serve` takes to open a
+//     generated 10-million-row results file, and the latency percentiles
+//     of a replayed browsing session against it (absolute figures: they
+//     are what the viewer promises). -viewer-only measures just these,
+//     without ONNX Runtime; $BENCH_VIEWER_FILE reuses a file written
+//     before.
 //
 // Run it with `make bench`. It prints a table and writes the figures as JSON
 // to $BENCH_OUT (default bench/results.json): one object per scenario with

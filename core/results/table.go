@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/parquet-go/parquet-go"
@@ -112,6 +113,9 @@ func (t *Table) RowGroupStarts() []int64 {
 // Int64s appends the values of an INT64 column for rows [from, to) to dst;
 // a null reads as -1 (the columns' null marker, see Row).
 func (t *Table) Int64s(column string, from, to int64, dst []int64) ([]int64, error) {
+	if to > from {
+		dst = slices.Grow(dst, int(to-from))
+	}
 	err := t.scan(column, parquet.Int64, from, to, func(gi int, p parquet.Page, n int) error {
 		defs := definitions(p, n)
 		var dict []int64
@@ -145,7 +149,24 @@ func (t *Table) Int64s(column string, from, to int64, dst []int64) ([]int64, err
 // Float64s appends the values of a DOUBLE column for rows [from, to) to
 // dst; a null reads as NaN.
 func (t *Table) Float64s(column string, from, to int64, dst []float64) ([]float64, error) {
-	err := t.scan(column, parquet.Double, from, to, func(gi int, p parquet.Page, n int) error {
+	if to > from {
+		dst = slices.Grow(dst, int(to-from))
+	}
+	err := t.ScanFloat64s(column, from, to, func(_ int64, vals []float64) error {
+		dst = append(dst, vals...)
+		return nil
+	})
+	return dst, err
+}
+
+// ScanFloat64s calls fn with the values of a DOUBLE column for rows
+// [from, to), a page at a time: first is the row of vals[0], and a null
+// reads as NaN. vals is only valid during the call. It copies nothing a
+// caller that picks a few values out of many does not need.
+func (t *Table) ScanFloat64s(column string, from, to int64, fn func(first int64, vals []float64) error) error {
+	row := from
+	var buf []float64
+	return t.scan(column, parquet.Double, from, to, func(_ int, p parquet.Page, n int) error {
 		defs := definitions(p, n)
 		var dict, vals []float64
 		var idx []int32
@@ -156,22 +177,33 @@ func (t *Table) Float64s(column string, from, to int64, dst []float64) ([]float6
 			v := p.Data()
 			vals = v.Double()
 		}
+		if defs == nil && idx == nil {
+			if err := fn(row, vals[:n]); err != nil {
+				return err
+			}
+			row += int64(n)
+			return nil
+		}
+		buf = buf[:0]
 		j := 0
 		for i := range n {
-			if defs != nil && defs[i] == 0 {
-				dst = append(dst, math.NaN())
+			switch {
+			case defs != nil && defs[i] == 0:
+				buf = append(buf, math.NaN())
 				continue
-			}
-			if idx != nil {
-				dst = append(dst, dict[idx[j]])
-			} else {
-				dst = append(dst, vals[j])
+			case idx != nil:
+				buf = append(buf, dict[idx[j]])
+			default:
+				buf = append(buf, vals[j])
 			}
 			j++
 		}
+		if err := fn(row, buf); err != nil {
+			return err
+		}
+		row += int64(n)
 		return nil
 	})
-	return dst, err
 }
 
 // Strings appends the values of a STRING column for rows [from, to) to
@@ -180,6 +212,9 @@ func (t *Table) Float64s(column string, from, to int64, dst []float64) ([]float6
 // its column chunk, not one per row.
 func (t *Table) Strings(column string, from, to int64, syms *Symbols, dst []int32) ([]int32, error) {
 	col := t.cols[column]
+	if to > from {
+		dst = slices.Grow(dst, int(to-from))
+	}
 	err := t.scan(column, parquet.ByteArray, from, to, func(gi int, p parquet.Page, n int) error {
 		if d := p.Dictionary(); d != nil {
 			m := t.dictSymbols(gi, col, d, syms)

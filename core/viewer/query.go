@@ -99,30 +99,36 @@ func (f *File) fill(out *Values, q Query, l *layout, want map[int32]int) error {
 		blocks[i] = b
 	}
 	if l.regular && contiguous(blocks) {
-		// One scan over the query's rows; every block repeats the layout.
-		vals, err := f.table.Float64s(q.Value, blocks[0].from, blocks[len(blocks)-1].to, nil)
-		if err != nil {
-			return err
-		}
-		size := int(blocks[0].to - blocks[0].from)
-		for li := range blocks {
-			put(li, l.rowUnit, l.rowVariant, vals[li*size:(li+1)*size])
-		}
-		return nil
+		// One scan over the query's rows; every block repeats the layout,
+		// so row r of the scan is row r mod size of the layout.
+		start, size := blocks[0].from, blocks[0].to-blocks[0].from
+		return f.table.ScanFloat64s(q.Value, start, blocks[len(blocks)-1].to, func(first int64, vals []float64) error {
+			for len(vals) > 0 {
+				off := first - start
+				li, r := int(off/size), off%size
+				n := min(int64(len(vals)), size-r)
+				put(li, l.rowUnit[r:r+n], l.rowVariant[r:r+n], vals[:n])
+				vals, first = vals[n:], first+n
+			}
+			return nil
+		})
 	}
-	var vals []float64
 	for li, b := range blocks {
-		var err error
-		if vals, err = f.table.Float64s(q.Value, b.from, b.to, vals[:0]); err != nil {
-			return err
-		}
 		units, variants := l.rowUnit, l.rowVariant
 		if !l.regular {
+			var err error
 			if units, variants, err = f.blockRows(b, l); err != nil {
 				return err
 			}
 		}
-		put(li, units, variants, vals)
+		err := f.table.ScanFloat64s(q.Value, b.from, b.to, func(first int64, vals []float64) error {
+			r := first - b.from
+			put(li, units[r:r+int64(len(vals))], variants[r:r+int64(len(vals))], vals)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
