@@ -285,12 +285,14 @@ func writePortrait(t *testing.T, path string) {
 }
 
 // TestServeInBrowser is the viewer's end-to-end test: `vlmask serve` on a
-// golden-like run and on a two-image run, and `vlmask export`'s page opened
+// golden-like run, on a two-image run and on a run of the example plugins
+// (region windows and a metric column), and `vlmask export`'s page opened
 // from disk, driven in headless Chromium. It checks the grid's exact shape
 // (not square), that → changes the layer and ↑ the step, that hovering a
 // cell shows the token and the value of its Parquet row, the generated
-// token in the text strip, the compare view's panels and an incomplete
-// file's banner, and that no page reaches beyond its origin.
+// token in the text strip, the compare view's panels, an incomplete file's
+// banner, windows drawn over the cells they cover with the plugin's metric,
+// and that no page reaches beyond its origin.
 func TestServeInBrowser(t *testing.T) {
 	tools := needBrowser(t)
 	needRuntime(t)
@@ -323,6 +325,22 @@ func TestServeInBrowser(t *testing.T) {
 	mustRun(t, dir, "run", "--model", "model", "--image", house, "--image", filepath.Join(dir, "portrait.png"),
 		"--prompt", "Compare the two pictures.", "--num-tokens", "2", "--mask-mode", "both", "--output", filepath.Join(dir, "two"), "--device", "cpu")
 	b := loadCase(t, filepath.Join(dir, "two.parquet"))
+	plugins := filepath.Join(dir, "plugins")
+	buildExample(t, "region-window", plugins)
+	buildExample(t, "logit-projection", plugins)
+	mustRun(t, dir, "run", "--model", "model", "--image", house, "--prompt", "What is in this image?", "--num-tokens", "2",
+		"--plugin-dir", plugins, "--plugin", "region-window", "--plugin-config", `region-window={"k": 2}`, "--plugin", "logit-projection",
+		"--output", filepath.Join(dir, "windows"), "--device", "cpu")
+	w := loadCase(t, filepath.Join(dir, "windows.parquet"))
+	var window results.Row
+	for _, r := range w.rows {
+		if r.Step == 0 && r.Layer == 0 && r.Variant == "Full" && r.GroupLabel == "img0 r2-3 c2-3" {
+			window = r
+		}
+	}
+	if window.GroupSize != 4 || len(w.meta.MetricColumns) != 1 {
+		t.Fatalf("region-window run: window %+v, metrics %v", window, w.meta.MetricColumns)
+	}
 	mustRun(t, dir, "export", "--html", filepath.Join(dir, "export.html"), "--variant", "Full", "--variant", "Head_*", bothPath)
 
 	rows, cols := a.grid(0)
@@ -336,6 +354,7 @@ func TestServeInBrowser(t *testing.T) {
 
 	urlA := startServe(t, dir, bothPath, visionPath, incomplete)
 	urlB := startServe(t, dir, filepath.Join(dir, "two.parquet"))
+	urlC := startServe(t, dir, filepath.Join(dir, "windows.parquet"))
 	pages := drive(t, tools, shots,
 		map[string]any{"url": urlA, "actions": ready(
 			action{"name": "grid", "do": "read", "selector": ".grid", "attrs": []string{"data-rows", "data-cols"}},
@@ -380,6 +399,15 @@ func TestServeInBrowser(t *testing.T) {
 		map[string]any{"url": urlB, "actions": ready(
 			action{"name": "grids", "do": "readAll", "selector": ".grid", "attrs": []string{"data-image", "data-rows", "data-cols"}},
 			action{"do": "screenshot", "file": "viewer-two-images.png"},
+		)},
+		map[string]any{"url": urlC, "actions": ready(
+			action{"do": "select", "selector": "#value", "value": w.meta.MetricColumns[0]},
+			action{"do": "waitAttr", "selector": "#view", "attr": "data-value", "value": w.meta.MetricColumns[0]},
+			action{"name": "grid", "do": "read", "selector": ".grid", "attrs": []string{"data-rows", "data-cols"}},
+			action{"name": "cells", "do": "readAll", "selector": ".grid .cell", "attrs": []string{"data-row", "data-col"}},
+			action{"do": "hover", "selector": ".grid .cell[data-row='2'][data-col='2']"},
+			action{"name": "tooltip", "do": "read", "selector": "#tooltip", "attrs": []string{"data-pos", "data-value"}, "text": true},
+			action{"do": "screenshot", "file": "viewer-windows.png"},
 		)},
 		map[string]any{"url": "file://" + filepath.Join(dir, "export.html"), "actions": ready(
 			action{"name": "grid", "do": "read", "selector": ".grid", "attrs": []string{"data-rows", "data-cols"}},
@@ -463,7 +491,24 @@ func TestServeInBrowser(t *testing.T) {
 		}
 	}
 
-	e := pages[2]
+	c := pages[2]
+	wr, wc := 6, 8 // house.png's grid
+	if g := c.read(t, "grid"); g.Attrs["data-rows"] != strconv.Itoa(wr) || g.Attrs["data-cols"] != strconv.Itoa(wc) {
+		t.Errorf("region windows: grid %v, want %d×%d", g.Attrs, wr, wc)
+	}
+	var cells []map[string]string
+	if err := json.Unmarshal(c.Results["cells"], &cells); err != nil {
+		t.Fatal(err)
+	}
+	if want := ((wr + 1) / 2) * ((wc + 1) / 2); len(cells) != want {
+		t.Errorf("region windows: %d cells, want one per 2×2 window (%d)", len(cells), want)
+	}
+	if tip := c.read(t, "tooltip"); !sameAsJS(tip.Attrs["data-value"], window.Metrics[0]) || tip.Attrs["data-pos"] != strconv.Itoa(window.TokenPosition) ||
+		!strings.Contains(tip.Text, "rows 2–3, cols 2–3") {
+		t.Errorf("region window hover: %v %q, want position %d, %s %v", tip.Attrs, tip.Text, window.TokenPosition, w.meta.MetricColumns[0], window.Metrics[0])
+	}
+
+	e := pages[3]
 	if g := e.read(t, "grid"); g.Attrs["data-rows"] != strconv.Itoa(rows) || g.Attrs["data-cols"] != strconv.Itoa(cols) {
 		t.Errorf("exported page: grid %v, want %d×%d", g.Attrs, rows, cols)
 	}

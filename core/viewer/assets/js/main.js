@@ -238,7 +238,7 @@ async function render() {
   ui.view.replaceChildren(body);
   Object.assign(ui.view.dataset, {
     state: "ready", view: state.view, step: String(state.step), layer: String(state.layer), variant: state.variant,
-    file: String(f), cmp: `${state.cmpFile}/${state.cmpVariant}`,
+    value: state.value, file: String(f), cmp: `${state.cmpFile}/${state.cmpVariant}`,
   });
   if (state.showText && state.view !== "compare") {
     if (!stripValues) {
