@@ -150,7 +150,8 @@ func (f *File) exportFile(i int, opts ExportOptions, doc *exportDoc, st *ExportS
 	for k := range len(f.imagePaths()) {
 		png, err := f.ImagePNG(k)
 		if err != nil {
-			continue // the page draws this image's heatmap over grey
+			sum.ImagesFound[k] = false // the page draws this image's heatmap over grey
+			continue
 		}
 		doc.Images[key][strconv.Itoa(k)] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 	}

@@ -3,6 +3,7 @@ package viewer
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -233,6 +234,7 @@ type Summary struct {
 	StepsFinished  int      `json:"steps_finished"`
 	StepsRequested int      `json:"steps_requested"` // vlmask.num_tokens; 0 when unknown
 	Images         int      `json:"images"`          // images recorded in the run metadata
+	ImagesFound    []bool   `json:"images_found"`    // whether each can be served (a regular file under MaxImageBytes)
 	Model          string   `json:"model,omitempty"`
 	ModelType      string   `json:"model_type,omitempty"`
 	MaskMode       string   `json:"mask_mode,omitempty"`
@@ -255,6 +257,11 @@ func (f *File) Summary() Summary {
 	}
 	if s.Metrics == nil {
 		s.Metrics = []string{}
+	}
+	s.ImagesFound = make([]bool, s.Images)
+	for k, p := range f.imagePaths() {
+		st, err := os.Stat(p)
+		s.ImagesFound[k] = err == nil && st.Mode().IsRegular() && st.Size() <= MaxImageBytes
 	}
 	s.StepsRequested, _ = strconv.Atoi(md[metaNumTokens])
 	return s

@@ -76,7 +76,14 @@ func (s *Server) routes() {
 		panic(err) // the embedded tree is fixed at build time
 	}
 	s.mux.HandleFunc("GET /{$}", s.index)
-	s.mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(assets)))
+	files := http.StripPrefix("/assets/", http.FileServerFS(assets))
+	s.mux.HandleFunc("GET /assets/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 	s.mux.HandleFunc("GET /api/files", s.summaries)
 	s.mux.HandleFunc("GET /api/files/{file}/step", s.step)
 	s.mux.HandleFunc("GET /api/files/{file}/values", s.values)

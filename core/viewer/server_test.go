@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -228,6 +229,9 @@ func TestImagesMustBeSmallRegularFiles(t *testing.T) {
 	}
 	if b := img.Bounds(); b.Dx() != 4*imagePixelsPerCell || b.Dy() != 3*imagePixelsPerCell {
 		t.Errorf("picture %v, want the 3×4 grid's %d×%d", b, 4*imagePixelsPerCell, 3*imagePixelsPerCell)
+	}
+	if found := ts.file.Summary().ImagesFound; !slices.Equal(found, []bool{true, false, false, false, true}) {
+		t.Errorf("images found %v, want only the PNG and the small regular text file", found)
 	}
 	for k, want := range map[string]int{"1": http.StatusNotFound, "2": http.StatusRequestEntityTooLarge, "3": http.StatusNotFound, "4": http.StatusInternalServerError} {
 		code, _, body := get(t, ts, "/api/files/0/images/"+k, "")

@@ -30,6 +30,10 @@ const ui = {};
 
 function summary(i = state.file) { return state.files[i]; }
 
+// imageURL is image k of file f, or "" when the server cannot serve it
+// (the heatmap is then drawn over grey).
+function imageURL(s, f, k) { return s.images_found?.[k] ? src.imageURL(f, k) : ""; }
+
 function valueFor(variant, value) {
   const aw = variant.startsWith("AttentionWeight_");
   if (aw && (value === "l2_distance" || value === "cosine_distance")) return "attention_weight";
@@ -189,7 +193,7 @@ async function render() {
       body = info.grids.length === 0
         ? el("p", { className: "hint" }, "No image tokens at this step: the text strip below shows every token.")
         : el("div", { className: "image-row" }, info.grids.map((g) => imagePanel(g, info.units, slice, colour, {
-          imageURL: g.index < s.images ? src.imageURL(f, g.index) : "", width: w, rank: rk, highlight: state.pick,
+          imageURL: imageURL(s, f, g.index), width: w, rank: rk, highlight: state.pick,
           title: `image ${g.index} · ${g.rows} × ${g.cols} tokens · layer ${state.layer} · ${state.variant} · ${state.value}`,
           onclick: (i) => { state.pick = i; update(); },
         })));
@@ -228,8 +232,8 @@ async function render() {
       const sc = scaleOf([va, vb], state.scale === "clip" ? "clip" : "shared", null, nu);
       const colour = (x) => heatColour(x, sc);
       body = compareView(
-        { title: `${s.name} · ${state.variant}`, info, values: va, imageURL: (k) => (k < s.images ? src.imageURL(f, k) : "") },
-        { title: `${summary(b).name} · ${state.cmpVariant}`, info: infoB, values: vb, imageURL: (k) => (k < summary(b).images ? src.imageURL(b, k) : "") },
+        { title: `${s.name} · ${state.variant}`, info, values: va, imageURL: (k) => imageURL(s, f, k) },
+        { title: `${summary(b).name} · ${state.cmpVariant}`, info: infoB, values: vb, imageURL: (k) => imageURL(summary(b), b, k) },
         colour, { width, showText: state.showText });
       colourBar(sc, `shared by A and B · step ${state.step} · layer ${state.layer}`);
     }
