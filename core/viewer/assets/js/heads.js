@@ -18,7 +18,7 @@ export function headsView(info, heads, vals, colour, opts) {
     const text = units.map((u, i) => i).filter((i) => units[i].rows === 0);
     if (text.length > 0) parts.push(stripCanvas(text, units, row, (x) => colour(x, hi), opts.size));
     const panel = el("figure", { className: "head-panel", dataset: { variant: name } },
-      el("figcaption", {}, `${name.replace("Head_", "H")} · max ${fmtValue(mx)}`), parts);
+      el("figcaption", {}, `${name.replace("AttentionWeight_Head_", "AW ").replace("Head_", "H")} · max ${fmtValue(mx)}`), parts);
     panel.addEventListener("click", () => opts.onpick(name));
     return panel;
   });

@@ -206,12 +206,15 @@ async function render() {
       colourBar(state.scale === "shared" ? shared : sc, state.scale === "shared" ? "shared by all layers" : "each row on its own scale (the bar shows the current layer's)");
     }
   } else if (state.view === "heads") {
-    const heads = s.variants.filter(isHead);
+    // The attention weights' heads when an attention-weight variant is
+    // chosen, else the heads' output changes.
+    const aw = state.variant.startsWith("AttentionWeight_");
+    const heads = s.variants.filter((v) => (aw ? /^AttentionWeight_Head_\d+$/.test(v) : isHead(v)));
     if (heads.length === 0) {
-      body = el("p", { className: "unavailable" }, "This file has no Head_N rows (the run used --skip-per-head).");
+      body = el("p", { className: "unavailable" }, "This file has no per-head rows (the run used --skip-per-head).");
       ui.bar.replaceChildren();
     } else {
-      const hv = (await src.values(f, { step: state.step, layers: [state.layer], variants: heads, value: valueFor("Head_0", state.value) })).data;
+      const hv = (await src.values(f, { step: state.step, layers: [state.layer], variants: heads, value: valueFor(heads[0], state.value) })).data;
       if (my !== seq) return;
       const shared = scaleOf([hv], state.scale === "clip" ? "clip" : "shared", skip, nu);
       const per = heads.map((_, h) => scaleOf([hv.subarray(h * nu, (h + 1) * nu)], state.scale === "clip" ? "clip" : "layer", skip, nu));
