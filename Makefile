@@ -29,7 +29,7 @@ test-tools: ## Install what tests use beyond Go: the independent Parquet readers
 	@VLMASK_REQUIRE_TEST_TOOLS=1 scripts/install-test-tools.sh
 
 # Packages whose concurrency is tested under the race detector (needs cgo).
-RACE_PKGS := ./backend/onnx/ort/ ./backend/onnx/qwen3vl/ ./core/ ./core/pluginhost/ ./core/results/ ./internal/testmodel/ ./sdk/...
+RACE_PKGS := ./backend/onnx/ort/ ./backend/onnx/qwen3vl/ ./core/ ./core/pluginhost/ ./core/results/ ./core/viewer/ ./internal/testmodel/ ./sdk/...
 
 .PHONY: test
 test: ort test-tools ## Run every test (fetches what the tests need first)

@@ -21,8 +21,8 @@ const (
 // browsing session asks (every step's matrix, every layer's slice, a
 // layer's heads), checking the heap after each.
 func TestBoundedMemoryOn10MRows(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a 10-million-row file (about 10 s); run without -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("writes a 10-million-row file (about 10 s; minutes under the race detector); run without -short or -race")
 	}
 	shape := viewertest.TenMillion()
 	p, err := viewertest.Write(filepath.Join(t.TempDir(), "big"), shape)
