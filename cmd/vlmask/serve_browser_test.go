@@ -23,9 +23,9 @@ import (
 )
 
 // envScreenshots names the directory where TestServeInBrowser saves its
-// screenshots (default: the test's temporary directory). The README's
-// screenshots come from `VLMASK_SCREENSHOTS=docs/images go test -run
-// TestServeInBrowser ./cmd/vlmask`.
+// screenshots (default: the test's temporary directory; a relative path is
+// taken from the package's directory, so give an absolute one). The
+// README's screenshots are its viewer-image.png and viewer-compare.png.
 const envScreenshots = "VLMASK_SCREENSHOTS"
 
 // browserTools are what the browser test drives: node, the system
