@@ -25,11 +25,11 @@ ort-cuda: ## Fetch ONNX Runtime 1.29.0 with its CUDA providers (needs CUDA 13 + 
 	@scripts/fetch-ort.sh cuda
 
 .PHONY: test-tools
-test-tools: ## Install the node packages tests use as independent Parquet readers
+test-tools: ## Install what tests use beyond Go: the independent Parquet readers, Chromium and playwright-core
 	@VLMASK_REQUIRE_TEST_TOOLS=1 scripts/install-test-tools.sh
 
 # Packages whose concurrency is tested under the race detector (needs cgo).
-RACE_PKGS := ./backend/onnx/ort/ ./backend/onnx/qwen3vl/ ./core/ ./core/pluginhost/ ./core/results/ ./hf/hub/ ./internal/testmodel/ ./sdk/...
+RACE_PKGS := ./backend/onnx/ort/ ./backend/onnx/qwen3vl/ ./core/ ./core/pluginhost/ ./core/results/ ./core/viewer/ ./hf/hub/ ./internal/testmodel/ ./sdk/...
 
 .PHONY: test
 test: golden-check ort test-tools lint proto-check ## Run every test, lint and proto-check (fetches what the tests need first)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -31,6 +32,7 @@ type scenario struct {
 	Runs          int                `json:"runs"`
 	MedianSeconds float64            `json:"median_seconds"`
 	Ratios        map[string]float64 `json:"ratios,omitempty"`
+	Figures       map[string]float64 `json:"figures,omitempty"`
 	Note          string             `json:"note,omitempty"`
 }
 
@@ -53,8 +55,19 @@ func runBench() error {
 	withRecompute := flag.Bool("recompute", true, "also measure the brute-force method (minutes at 300 tokens)")
 	withQwen25VL := flag.Bool("qwen2_5_vl", true, "also measure knockout/forward on a Qwen2.5-VL-3B-shaped model")
 	out := flag.String("out", envOr("BENCH_OUT", filepath.Join("bench", "results.json")), "JSON report path")
+	viewerOnly := flag.Bool("viewer-only", false, "measure only the viewer on a generated 10M-row file (no ONNX Runtime needed)")
 	flag.Parse()
 
+	if *viewerOnly {
+		rep := &report{When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), CPUs: runtime.NumCPU(), Model: "none (viewer only)"}
+		vs, err := measureViewer(*runs)
+		if err != nil {
+			return err
+		}
+		rep.Scenarios = vs
+		printReport(rep)
+		return writeReport(*out, rep)
+	}
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "vlmask-bench-")
 	if err != nil {
@@ -152,6 +165,11 @@ func runBench() error {
 		}
 		rep.Scenarios = append(rep.Scenarios, q...)
 	}
+	vs, err := measureViewer(*runs)
+	if err != nil {
+		return err
+	}
+	rep.Scenarios = append(rep.Scenarios, vs...)
 	printReport(rep)
 	return writeReport(*out, rep)
 }
@@ -228,6 +246,9 @@ func printReport(rep *report) {
 		ratios := ""
 		for k, v := range s.Ratios {
 			ratios += fmt.Sprintf("%s = %.2f ", k, v)
+		}
+		for _, k := range slices.Sorted(maps.Keys(s.Figures)) {
+			ratios += fmt.Sprintf("%s = %.4g ", k, s.Figures[k])
 		}
 		fmt.Printf("%-30s %7d %10.3f  %s\n", s.Name, s.Tokens, s.MedianSeconds, ratios)
 	}

@@ -9,7 +9,13 @@
 //   - plugin overhead: the same analysis with the metrics plugin out of
 //     process over the metrics computed in the host;
 //   - knockout/forward again on a model with Qwen2.5-VL-3B's text shapes
-//     (q/k/v biases, contiguous MRoPE), at about 300 tokens.
+//     (q/k/v biases, contiguous MRoPE), at about 300 tokens;
+//   - the viewer (viewer.go): how long `vlmask serve` takes to open a
+//     generated 10-million-row results file, and the latency percentiles
+//     of a replayed browsing session against it (absolute figures: they
+//     are what the viewer promises). -viewer-only measures just these,
+//     without ONNX Runtime; $BENCH_VIEWER_FILE reuses a file written
+//     before.
 //
 // Run it with `make bench`. It prints a table and writes the figures as JSON
 // to $BENCH_OUT (default bench/results.json): one object per scenario with

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/core/heatmap"
@@ -34,6 +35,9 @@ func (a *app) viewCommand() *cli.Command {
 			&cli.IntFlag{Name: "panel", Value: 192, Usage: "long side of one layer's panel, in pixels"},
 			&cli.IntFlag{Name: "columns", Usage: "panels per row (default about √layers)"},
 			&cli.StringFlag{Name: "out", Usage: "PNG to write (default FILE.heatmap.png; with several images .img<k> goes before .png)"},
+			&cli.BoolFlag{Name: "per-step", Usage: "also write one PNG per step (.step<N> before .png), all on one colour scale"},
+			&cli.BoolFlag{Name: "gif", Usage: "also write an animated GIF over the steps (.gif instead of .png), all on one colour scale"},
+			&cli.DurationFlag{Name: "delay", Value: 800 * time.Millisecond, Usage: "how long the GIF shows each step"},
 			jsonFlag("print what was written as JSON"),
 		},
 		Action: a.view,
@@ -49,6 +53,9 @@ type viewed struct {
 	Cols   int    `json:"grid_cols"`
 	Layers int    `json:"layers"`
 	Steps  []int  `json:"steps"`
+	// StepPaths and GIF are the per-step PNGs and the animation, when asked for.
+	StepPaths []string `json:"step_paths,omitempty"`
+	GIF       string   `json:"gif,omitempty"`
 }
 
 func (a *app) view(c *cli.Context) error {
@@ -77,8 +84,17 @@ func (a *app) view(c *cli.Context) error {
 	if err != nil {
 		return withCode(ExitInput, fmt.Errorf("%s: %w", file, err))
 	}
+	var steps []int
+	var perStep [][]heatmap.ImageMaps
+	if c.Bool("per-step") || c.Bool("gif") {
+		if steps, perStep, err = heatmap.BuildPerStep(rows, heatmap.Options{
+			Variant: c.String("variant"), Value: c.String("value"), MetricColumns: meta.MetricColumns, Steps: c.IntSlice("step"),
+		}); err != nil {
+			return usageErr("%s: %v", file, err)
+		}
+	}
 	var out []viewed
-	for _, m := range maps {
+	for mi, m := range maps {
 		v := viewed{Image: m.Image, Path: heatmapPath(file, c.String("out"), m.Image, len(maps)), Rows: m.Rows, Cols: m.Cols, Layers: len(m.Layers), Steps: m.Steps}
 		var img *imageproc.RGB
 		if m.Image < len(sources) {
@@ -105,6 +121,11 @@ func (a *app) view(c *cli.Context) error {
 		if err := results.WriteFileAtomic(v.Path, buf.Bytes()); err != nil {
 			return withCode(ExitOutput, err)
 		}
+		if perStep != nil {
+			if err := viewSteps(c, &v, img, perStep, mi, steps, scale, strings.SplitN(title, "\n", 2)[0]); err != nil {
+				return err
+			}
+		}
 		out = append(out, v)
 	}
 	if c.Bool(flagJSON) {
@@ -114,6 +135,52 @@ func (a *app) view(c *cli.Context) error {
 	}
 	for _, v := range out {
 		fmt.Fprintf(a.stdout, "image %d: %d layers of %dx%d tokens, %s → %s\n", v.Image, v.Layers, v.Rows, v.Cols, stepsLabel(v.Steps), v.Path)
+		for _, p := range append(v.StepPaths, v.GIF) {
+			if p != "" {
+				fmt.Fprintf(a.stdout, "  → %s\n", p)
+			}
+		}
+	}
+	return nil
+}
+
+// viewSteps writes image mi's per-step PNGs and/or GIF next to v.Path.
+func viewSteps(c *cli.Context, v *viewed, img *imageproc.RGB, perStep [][]heatmap.ImageMaps, mi int, steps []int, scale heatmap.Scale, head string) error {
+	frames := make([]heatmap.ImageMaps, len(perStep))
+	for i := range perStep {
+		frames[i] = perStep[i][mi]
+	}
+	sheets, err := heatmap.DrawSteps(img, frames, heatmap.Style{Panel: c.Int("panel"), Columns: c.Int("columns"), Scale: scale},
+		func(f heatmap.ImageMaps) string {
+			return fmt.Sprintf("%s\n%s %s, %s, colour scale: %s, shared by all steps", head, c.String("variant"), c.String("value"), stepsLabel(f.Steps), scale)
+		})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	ext := filepath.Ext(v.Path)
+	for i, sheet := range sheets {
+		if !c.Bool("per-step") {
+			break
+		}
+		var buf bytes.Buffer
+		p := fmt.Sprintf("%s.step%d%s", strings.TrimSuffix(v.Path, ext), steps[i], ext)
+		if err := png.Encode(&buf, sheet); err != nil {
+			return withCode(ExitOutput, fmt.Errorf("encode %s: %w", p, err))
+		}
+		if err := results.WriteFileAtomic(p, buf.Bytes()); err != nil {
+			return withCode(ExitOutput, err)
+		}
+		v.StepPaths = append(v.StepPaths, p)
+	}
+	if c.Bool("gif") {
+		var buf bytes.Buffer
+		v.GIF = strings.TrimSuffix(v.Path, ext) + ".gif"
+		if err := heatmap.EncodeGIF(&buf, sheets, c.Duration("delay")); err != nil {
+			return withCode(ExitOutput, fmt.Errorf("encode %s: %w", v.GIF, err))
+		}
+		if err := results.WriteFileAtomic(v.GIF, buf.Bytes()); err != nil {
+			return withCode(ExitOutput, err)
+		}
 	}
 	return nil
 }

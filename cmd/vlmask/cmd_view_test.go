@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"image/gif"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -57,6 +58,22 @@ func TestView(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "attn.png")); err != nil {
 		t.Error(err)
+	}
+
+	res = mustRun(t, dir, "view", "--json", "--per-step", "--gif", "--out", "steps.png", results)
+	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil {
+		t.Fatalf("view --per-step --gif --json: %v\n%s", err, res.stdout)
+	}
+	if len(out) != 1 || !slices.Equal(out[0].StepPaths, []string{"steps.step0.png", "steps.step1.png"}) || out[0].GIF != "steps.gif" {
+		t.Errorf("view --per-step --gif: %+v", out)
+	}
+	fh, err := os.Open(filepath.Join(dir, "steps.gif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	if anim, err := gif.DecodeAll(fh); err != nil || len(anim.Image) != 2 {
+		t.Errorf("steps.gif: %v, want 2 frames", err)
 	}
 
 	if err := os.Remove(image); err != nil {

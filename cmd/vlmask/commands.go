@@ -13,6 +13,8 @@ func (a *app) commands() []*cli.Command {
 		a.pluginsCommand(),
 		a.reportCommand(),
 		a.viewCommand(),
+		a.serveCommand(),
+		a.exportCommand(),
 		a.testmodelCommand(),
 		a.versionCommand(),
 		a.servePluginCommand(),

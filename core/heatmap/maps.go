@@ -33,6 +33,18 @@ type Grid struct {
 	Layer  int
 	Values []float64
 	Max    float64 // the largest finite value (0 when there is none)
+	// Scale, when positive, is the value Draw colours as the top of the
+	// scale instead of Max (AlignScales sets it so that the frames of an
+	// animation share their colours).
+	Scale float64
+}
+
+// top is the value at the top of g's colour scale.
+func (g Grid) top() float64 {
+	if g.Scale > 0 {
+		return g.Scale
+	}
+	return g.Max
 }
 
 // ImageMaps are one image's grids, one per layer, in layer order.

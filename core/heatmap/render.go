@@ -94,11 +94,14 @@ func Draw(img *imageproc.RGB, m ImageMaps, st Style) (*image.RGBA, error) {
 		label(sheet, margin, margin+(i+1)*lineHeight-3, line)
 	}
 
-	shared := m.Max()
+	var shared float64
+	for _, g := range m.Layers {
+		shared = max(shared, g.top())
+	}
 	for i, g := range m.Layers {
 		x0 := margin + (i%st.Columns)*(pw+gap)
 		y0 := top + (i/st.Columns)*(lineHeight+ph+gap)
-		scale := g.Max
+		scale := g.top()
 		if st.Scale == ScaleShared {
 			scale = shared
 		}
@@ -116,7 +119,8 @@ func Draw(img *imageproc.RGB, m ImageMaps, st Style) (*image.RGBA, error) {
 			}
 		}
 	}
-	colourBar(sheet, margin, barTop, min(256, width-2*margin), st.Scale, shared)
+	aligned := m.Layers[0].Scale > 0
+	colourBar(sheet, margin, barTop, min(256, width-2*margin), st.Scale, shared, aligned)
 	return sheet, nil
 }
 
@@ -162,7 +166,7 @@ func tint(dst *image.RGBA, r image.Rectangle, c color.RGBA, alpha float64) {
 
 // colourBar draws the scale: 0 on the left, the panel's (or the shared)
 // maximum on the right, over a grey that stands for the image.
-func colourBar(dst *image.RGBA, x, y, w int, scale Scale, shared float64) {
+func colourBar(dst *image.RGBA, x, y, w int, scale Scale, shared float64, aligned bool) {
 	for i := 0; i < w; i++ {
 		t := float64(i) / float64(max(1, w-1))
 		col := image.Rect(x+i, y, x+i+1, y+10)
@@ -170,8 +174,13 @@ func colourBar(dst *image.RGBA, x, y, w int, scale Scale, shared float64) {
 		tint(dst, col, hot(t), maxAlpha*t)
 	}
 	right := "each panel's max"
-	if scale == ScaleShared {
+	switch {
+	case scale == ScaleShared && aligned:
+		right = fmt.Sprintf("%.3g (all layers and steps)", shared)
+	case scale == ScaleShared:
 		right = fmt.Sprintf("%.3g (all layers)", shared)
+	case aligned:
+		right = "each layer's max over the steps"
 	}
 	label(dst, x, y+10+lineHeight-3, "0")
 	label(dst, x+w-textWidth(right), y+10+lineHeight-3, right)

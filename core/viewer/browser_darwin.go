@@ -1,0 +1,6 @@
+package viewer
+
+import "os/exec"
+
+// browserCommand opens url with the default browser.
+func browserCommand(url string) *exec.Cmd { return exec.Command("open", url) }
