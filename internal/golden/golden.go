@@ -16,15 +16,30 @@ import (
 // Dir returns the golden data directory, skipping the test when it is absent.
 func Dir(t testing.TB) string {
 	t.Helper()
+	return sharedDir(t, "golden")
+}
+
+// NextDir returns ../shared/golden-next, the reference cases of model
+// families that are kept apart from Dir's until vlmask runs them end to
+// end, skipping the test when it is absent.
+func NextDir(t testing.TB) string {
+	t.Helper()
+	return sharedDir(t, "golden-next")
+}
+
+// sharedDir returns ../shared/<name> beside the repository root, skipping
+// the test when it has no README.md.
+func sharedDir(t testing.TB, name string) string {
+	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			g := filepath.Join(d, "..", "shared", "golden")
+			g := filepath.Join(d, "..", "shared", name)
 			if _, err := os.Stat(filepath.Join(g, "README.md")); err != nil {
-				t.Skipf("golden data not found at %s: it ships beside the repository as ../shared/golden", g)
+				t.Skipf("golden data not found at %s: it ships beside the repository as ../shared/%s", g, name)
 			}
 			return g
 		}
@@ -55,7 +70,19 @@ type CaseInfo struct {
 // (e.g. "qwen3_vl_*").
 func Cases(t testing.TB, pattern string) []Case {
 	t.Helper()
-	root := Dir(t)
+	return casesIn(t, Dir(t), pattern)
+}
+
+// NextCases lists the end-to-end cases under NextDir whose names match the
+// glob pattern (e.g. "llava_*").
+func NextCases(t testing.TB, pattern string) []Case {
+	t.Helper()
+	return casesIn(t, NextDir(t), pattern)
+}
+
+// casesIn lists the end-to-end cases under root matching pattern.
+func casesIn(t testing.TB, root, pattern string) []Case {
+	t.Helper()
 	dirs, err := filepath.Glob(filepath.Join(root, pattern))
 	if err != nil {
 		t.Fatal(err)
