@@ -9,36 +9,58 @@ import (
 )
 
 // FuzzEncode checks that Encode never panics, and that for valid UTF-8
-// without added-token text Decode(Encode(s)) gives back NFC(s): byte-level
-// BPE loses nothing but the normalization.
+// without added-token text Decode(Encode(s)) gives back the text: NFC(s)
+// for Qwen3's byte-level BPE, which loses nothing but the normalization,
+// and s itself for the Llama 2 SentencePiece-style BPE (byte fallback keeps
+// every character; the decoder strips the "▁" the normalizer prepended),
+// unless s holds a literal "▁", which reads back as a space.
 func FuzzEncode(f *testing.F) {
 	for _, s := range []string{
 		"", "Hello world", "  \n\n\t x", "e\u0301", "日本語😀👨‍👩‍👧", "'S 'll", "\u00a0\u3000\u2028\u0085",
 		"<|im_start|>user\nhi<|im_end|>", "<|im_start|", "\x00\x1b\x7f", "\xff\xfe", "1,000.5",
+		"USER: <image>\nWhat is this? ASSISTANT:", " ▁x", "<0x41>", "<s>", "\n\n\n",
 	} {
 		f.Add(s)
 	}
-	tok := sharedQwen3.load(f)
-	added := tok.AddedTokens()
+	qwen := sharedQwen3.load(f)
+	llama := sharedLlama2.load(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		ids, err := tok.Encode(s)
-		if !utf8.ValidString(s) {
-			if err == nil {
-				t.Fatalf("Encode(%q) accepted invalid UTF-8", s)
+		for _, c := range []struct {
+			name string
+			tok  *Tokenizer
+			want func(string) string
+		}{
+			{"qwen3", qwen, norm.NFC.String},
+			{"llama2", llama, func(s string) string { return s }},
+		} {
+			ids, err := c.tok.Encode(s)
+			if !utf8.ValidString(s) {
+				if err == nil {
+					t.Fatalf("%s: Encode(%q) accepted invalid UTF-8", c.name, s)
+				}
+				continue
 			}
-			return
-		}
-		if err != nil {
-			t.Fatalf("Encode(%q): %v", s, err)
-		}
-		nfc := norm.NFC.String(s)
-		for _, a := range added {
-			if strings.Contains(s, a.Content) || strings.Contains(nfc, a.Content) {
-				return
+			if err != nil {
+				t.Fatalf("%s: Encode(%q): %v", c.name, s, err)
 			}
-		}
-		if got := tok.Decode(ids); got != nfc {
-			t.Fatalf("Decode(Encode(%q)) = %q, want %q", s, got, nfc)
+			want := c.want(s)
+			if c.tok == llama && strings.Contains(s, "▁") || containsAddedToken(c.tok, s, want) {
+				continue
+			}
+			if got := c.tok.Decode(ids); got != want {
+				t.Fatalf("%s: Decode(Encode(%q)) = %q, want %q", c.name, s, got, want)
+			}
 		}
 	})
+}
+
+// containsAddedToken reports whether the text or its normalized form holds
+// an added token's content.
+func containsAddedToken(tok *Tokenizer, s, normalized string) bool {
+	for _, a := range tok.AddedTokens() {
+		if strings.Contains(s, a.Content) || strings.Contains(normalized, a.Content) {
+			return true
+		}
+	}
+	return false
 }
