@@ -22,15 +22,21 @@ import (
 // in other statements ({% if %}, {% for %}) are left to gonja.
 
 // maxInlineIfRewrites bounds the rewriting of one template, each rewrite
-// removing one conditional.
-const maxInlineIfRewrites = 256
+// removing one conditional; as each doubles its tag, the template may also
+// grow only so much. Real templates hold a handful; past the bounds the
+// remaining conditionals are left for gonja to refuse.
+const (
+	maxInlineIfRewrites = 256
+	maxInlineIfGrowth   = 16
+)
 
 // rewriteInlineIfs applies the rewrite until no bracketed conditional is
 // left in an output or set tag.
 func rewriteInlineIfs(src string) string {
+	limit := maxInlineIfGrowth*len(src) + 1<<16
 	for range maxInlineIfRewrites {
 		next, changed := rewriteOneInlineIf(src)
-		if !changed {
+		if !changed || len(next) > limit {
 			return src
 		}
 		src = next
