@@ -77,6 +77,14 @@ func syntaxError(err error) error {
 	return fmt.Errorf("%s: %w", oneLine(err.Error()), ErrSyntax)
 }
 
+// SpecialToken returns a special-token string of tokenizer_config.json
+// that renders pass to the template ("bos_token", "eos_token", ...), or ""
+// when the file has none.
+func (t *Template) SpecialToken(name string) string {
+	s, _ := t.specialTokens[name].(string)
+	return s
+}
+
 // Options are the arguments of a render besides the messages, as
 // apply_chat_template takes them.
 type Options struct {
