@@ -52,3 +52,36 @@ func TestSentencePieceCases(t *testing.T) {
 		})
 	}
 }
+
+// TestNextCaseGenerations checks the tiny LLaVA and Gemma 3 tokenizers'
+// decoding of the golden-next cases' generated tokens, one at a time and
+// together, against transformers' texts.
+func TestNextCaseGenerations(t *testing.T) {
+	for _, name := range []string{"llava_basic", "gemma3_basic"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(nextDir(t), name)
+			tok, err := LoadDir(filepath.Join(dir, "checkpoint"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gen struct {
+				IDs    []int    `json:"generated_ids"`
+				Tokens []string `json:"generated_tokens"`
+				Text   string   `json:"generated_text"`
+			}
+			readJSON(t, filepath.Join(dir, "expected", "generation.json"), &gen)
+			for i, id := range gen.IDs {
+				if got := tok.DecodeToken(id); got != gen.Tokens[i] {
+					t.Errorf("DecodeToken(%d) = %q, want %q", id, got, gen.Tokens[i])
+				}
+			}
+			if got := tok.Decode(gen.IDs); got != gen.Text {
+				t.Errorf("Decode = %q, want %q", got, gen.Text)
+			}
+			// Ids past the tokenizer (the padded embedding rows) decode to "".
+			if got := tok.DecodeToken(570); got != "" {
+				t.Errorf("DecodeToken(570) = %q, want empty", got)
+			}
+		})
+	}
+}
