@@ -1,7 +1,6 @@
 package tokenizer
 
 import (
-	"bytes"
 	"container/heap"
 	"encoding/json"
 	"fmt"
@@ -206,27 +205,8 @@ func newBPEModel(vocab map[string]int32, mergesRaw json.RawMessage) (*bpeModel, 
 	for i := range m.byteFallbackIDs {
 		m.byteFallbackIDs[i] = -1
 	}
-	m.merges = make(map[mergeKey]mergeRule, mergeCountHint(mergesRaw))
-	var joined []byte
-	err := forEachMerge(mergesRaw, func(rank int, a, b []byte) error {
-		// string(bytes) in a map index does not allocate.
-		left, ok := vocab[string(a)]
-		if !ok {
-			return fmt.Errorf("merge %d (%q %q): %q is not in the vocabulary: %w", rank, a, b, a, ErrMalformed)
-		}
-		right, ok := vocab[string(b)]
-		if !ok {
-			return fmt.Errorf("merge %d (%q %q): %q is not in the vocabulary: %w", rank, a, b, b, ErrMalformed)
-		}
-		joined = append(append(joined[:0], a...), b...)
-		result, ok := vocab[string(joined)]
-		if !ok {
-			return fmt.Errorf("merge %d (%q %q): result %q is not in the vocabulary: %w", rank, a, b, joined, ErrMalformed)
-		}
-		m.merges[mergeKey{left, right}] = mergeRule{rank: int32(rank), result: result}
-		return nil
-	})
-	if err != nil {
+	var err error
+	if m.merges, err = buildMergeTable(vocab, mergesRaw); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -240,15 +220,4 @@ func (m *bpeModel) enableByteFallback() {
 			m.byteFallbackIDs[b] = id
 		}
 	}
-}
-
-// mergeCountHint estimates the number of merges in raw from above, to
-// size the merge table once: one comma follows each entry but the last,
-// and a pair has one more inside it.
-func mergeCountHint(raw json.RawMessage) int {
-	n := bytes.Count(raw, []byte{','}) + 1
-	if bytes.Count(raw, []byte{'['}) > 1 { // ["a", "b"] pairs
-		n = n/2 + 1
-	}
-	return n
 }
