@@ -212,3 +212,28 @@ func TestValidateLlavaGemma3(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadPublishedLlava loads a config.json shaped like
+// llava-hf/llava-1.5-7b-hf's (CLIP ViT-L/14-336, Vicuna-7B, padded
+// vocabulary).
+func TestLoadPublishedLlava(t *testing.T) {
+	c, err := Load(writeCheckpoint(t, `{"architectures": ["LlavaForConditionalGeneration"], "ignore_index": -100,
+		"image_token_index": 32000, "model_type": "llava", "pad_token_id": 32001, "projector_hidden_act": "gelu",
+		"text_config": {"_name_or_path": "lmsys/vicuna-7b-v1.5", "architectures": ["LlamaForCausalLM"], "max_position_embeddings": 4096,
+			"model_type": "llama", "rms_norm_eps": 1e-05, "torch_dtype": "float16", "vocab_size": 32064},
+		"tie_word_embeddings": false, "torch_dtype": "float16", "transformers_version": "4.36.0.dev0",
+		"vision_config": {"hidden_size": 1024, "image_size": 336, "intermediate_size": 4096, "model_type": "clip_vision_model",
+			"num_attention_heads": 16, "num_hidden_layers": 24, "patch_size": 14, "projection_dim": 768, "vocab_size": 32000},
+		"vision_feature_layer": -2, "vision_feature_select_strategy": "default", "vocab_size": 32064}`, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, v := c.Text, c.Vision
+	if tx.HiddenSize != 4096 || tx.NumLayers != 32 || tx.NumKVHeads != 32 || tx.HeadDim != 128 || tx.MaxPositionEmbeddings != 4096 ||
+		tx.RMSNormEps != 1e-5 || c.DType != "float16" || c.TieWordEmbeddings {
+		t.Errorf("text %+v dtype %q tie %v", tx, c.DType, c.TieWordEmbeddings)
+	}
+	if v.ImageSize/v.PatchSize != 24 || v.Depth != 24 || v.OutHiddenSize != 4096 || c.Projector.TokensPerImage != 576 {
+		t.Errorf("vision %+v projector %+v", v, c.Projector)
+	}
+}
