@@ -40,7 +40,7 @@ type imageJSON struct {
 	Resized           [2]int `json:"resized_wh"`
 	GridTHW           [3]int `json:"image_grid_thw"`
 	Tokens            int    `json:"tokens"`
-	PixelValuesShape  [2]int `json:"pixel_values_shape"`
+	PixelValuesShape  []int  `json:"pixel_values_shape"`
 	PixelValuesSHA256 string `json:"pixel_values_sha256"`
 	FirstPosition     int    `json:"first_position"`
 	MergedGrid        [2]int `json:"merged_grid_rows_cols"`
@@ -61,7 +61,7 @@ func (a *app) inputs(c *cli.Context) error {
 		out.Images = append(out.Images, imageJSON{
 			Path: d.Path, Size: [2]int{d.Width, d.Height}, Resized: [2]int{d.ResizedW, d.ResizedH},
 			GridTHW: [3]int{d.GridT, d.GridH, d.GridW}, Tokens: d.Tokens,
-			PixelValuesShape: [2]int{im.Patches(), im.PatchDim}, PixelValuesSHA256: d.PixelSHA256,
+			PixelValuesShape: im.Shape(), PixelValuesSHA256: d.PixelSHA256,
 			FirstPosition: res.Images[k].FirstPosition, MergedGrid: [2]int{res.Images[k].GridRows, res.Images[k].GridCols},
 		})
 	}

@@ -16,9 +16,12 @@
 // package restores jinja2's behaviour: lstrip_blocks is applied to the
 // source (gonja also strips spaces that follow an expression on the same
 // line), str.replace takes an optional count, dict items/keys/values keep
-// insertion order, and a list used as text fails the render as Python's
-// str + list does. Known remaining differences, none of which the Qwen
-// templates meet: a variable set to None counts as undefined, None prints
+// insertion order, a list used as text fails the render as Python's
+// str + list does, a conditional expression inside brackets ("'a' + (x if
+// c else y)", which gonja only parses as a whole output tag) is rewritten
+// into an if block around two copies of its output or set tag, and
+// transformers' {% generation %} block renders its body. Known remaining
+// differences, none of which the Qwen, LLaVA or Gemma 3 templates meet: a variable set to None counts as undefined, None prints
 // as an empty string, ** always gives a float, and an undefined value added
 // to a string is not an error.
 //

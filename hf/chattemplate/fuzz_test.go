@@ -13,6 +13,8 @@ func FuzzParseRender(f *testing.F) {
 		"  {%+ if true %}x{% endif %}\r\n{# c #}", "{% for m in messages %}{{ m.role }}{% endfor %}",
 		"{{ messages[0].content | tojson(indent=2) }}", "{% set ns = namespace(a=1) %}{{ ns.a ** 2 }}",
 		"{{ raise_exception('x') }}", "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1) + m(2) }}",
+		"{{ 'a' + (b if c else d) }}", "{%- set x = f(a, k=(1 if c else 2)) -%}", "{{ [(a if (b if c else d) else e)] }}",
+		"{% generation %}x{% endgeneration %}",
 	} {
 		f.Add(s)
 	}

@@ -5,15 +5,23 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vlmask/vlmask/internal/golden"
 )
 
 // TestGoldenCases renders every golden case's messages with its
-// checkpoint's template and compares with the prompt transformers rendered.
+// checkpoint's template and compares with the prompt transformers rendered,
+// for the Qwen cases and the LLaVA and Gemma 3 ones (LLaVA's template has a
+// {% generation %} block, Gemma 3's a bracketed conditional and its own
+// {{ bos_token }}).
 func TestGoldenCases(t *testing.T) {
-	golden := goldenDir(t)
-	cases, err := filepath.Glob(filepath.Join(golden, "*", "input", "case.json"))
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no golden cases under %s (%v)", golden, err)
+	var cases []string
+	for _, root := range []string{goldenDir(t), golden.NextDir(t)} {
+		found, err := filepath.Glob(filepath.Join(root, "*", "input", "case.json"))
+		if err != nil || len(found) == 0 {
+			t.Fatalf("no golden cases under %s (%v)", root, err)
+		}
+		cases = append(cases, found...)
 	}
 	for _, casePath := range cases {
 		dir := filepath.Dir(filepath.Dir(casePath))

@@ -39,6 +39,8 @@ var jsDivergences = map[string]string{
 	"qwen3_vl_instruct/tojson_numbers":              "JavaScript numbers lose the int/float distinction (100.0 prints as 100) and format exponents differently (1e-05 vs 0.00001)",
 	"qwen3/tojson_numbers":                          "same as qwen3_vl_instruct/tojson_numbers",
 	"qwen2_5_vl_text/list_content_in_text_template": "JavaScript concatenates a list to a string; Python raises TypeError, so transformers fails",
+	"llava_1_5/system_string":                       "JavaScript has no selectattr for a string (LLaVA's template filters a string content); Python iterates its characters, none of which has a type",
+	"llava_1_5/multi_turn_vl":                       "same as llava_1_5/system_string",
 }
 
 // goDivergences are engine probes where gonja cannot follow Python's

@@ -46,7 +46,7 @@ func Parse(source, name string) (t *Template, err error) {
 		Context:           exec.EmptyContext().Update(builtins.GlobalFunctions).Update(builtins.GlobalVariables),
 		Filters:           exec.NewFilterSet(map[string]exec.FilterFunction{}).Update(builtins.Filters),
 		Tests:             builtins.Tests,
-		ControlStructures: builtins.ControlStructures,
+		ControlStructures: controlStructures(),
 		Methods:           newMethods(),
 	}
 	for filter, fn := range map[string]exec.FilterFunction{"tojson": filterToJSON, "items": filterItems} {
@@ -54,7 +54,7 @@ func Parse(source, name string) (t *Template, err error) {
 			return nil, fmt.Errorf("set up chat template %q: %w", name, err)
 		}
 	}
-	tpl, err := exec.NewTemplate(name, cfg, &sourceLoader{name: name, source: applyLStripBlocks(source)}, env)
+	tpl, err := exec.NewTemplate(name, cfg, &sourceLoader{name: name, source: applyLStripBlocks(rewriteInlineIfs(source))}, env)
 	if err != nil {
 		return nil, fmt.Errorf("parse chat template %q: %w", name, syntaxError(err))
 	}
@@ -75,6 +75,14 @@ func syntaxError(err error) error {
 		err = inner
 	}
 	return fmt.Errorf("%s: %w", oneLine(err.Error()), ErrSyntax)
+}
+
+// SpecialToken returns a special-token string of tokenizer_config.json
+// that renders pass to the template ("bos_token", "eos_token", ...), or ""
+// when the file has none.
+func (t *Template) SpecialToken(name string) string {
+	s, _ := t.specialTokens[name].(string)
+	return s
 }
 
 // Options are the arguments of a render besides the messages, as

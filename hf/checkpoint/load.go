@@ -1,6 +1,7 @@
 package checkpoint
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -81,12 +82,17 @@ func fromObject(dir string, top *object) (*Config, error) {
 	if family.HasVision() {
 		if tc, ok := top.sub("text_config"); ok {
 			text = tc
+		} else if !family.UsesMRoPE() { // LLaVA, Gemma 3: the text class's defaults
+			text = &object{path: "text_config.", fields: map[string]json.RawMessage{}, err: top.err}
 		}
+	}
+	vision, _ := top.sub("vision_config")
+	if err := checkSubModelTypes(family, text, vision); err != nil {
+		return nil, err
 	}
 	c.textPath = text.path
 	c.parseText(text)
 	if family.HasVision() {
-		vision, _ := top.sub("vision_config")
 		c.parseVision(vision)
 	}
 
@@ -97,6 +103,9 @@ func fromObject(dir string, top *object) (*Config, error) {
 	c.VideoTokenID = top.int("video_token_id", -1)
 	c.VisionStartTokenID = top.int("vision_start_token_id", -1)
 	c.VisionEndTokenID = top.int("vision_end_token_id", -1)
+	if family == Llava || family == Gemma3 {
+		c.parseProjector(top)
+	}
 	c.BOSTokenID = top.int("bos_token_id", text.int("bos_token_id", -1))
 	for _, id := range slices.Concat(top.intOrInts("eos_token_id"), text.intOrInts("eos_token_id")) {
 		if !slices.Contains(c.EOSTokenIDs, id) {
@@ -104,8 +113,9 @@ func fromObject(dir string, top *object) (*Config, error) {
 		}
 	}
 	// transformers ties embeddings by the text config's flag; a VL config
-	// written by transformers also has it at the top level.
-	c.TieWordEmbeddings = text.boolean("tie_word_embeddings", top.boolean("tie_word_embeddings", false))
+	// written by transformers also has it at the top level. Gemma 3's text
+	// class ties by default.
+	c.TieWordEmbeddings = text.boolean("tie_word_embeddings", top.boolean("tie_word_embeddings", textDefaultsFor(family).tie))
 
 	if *top.err != nil {
 		return nil, *top.err
@@ -123,4 +133,36 @@ func firstString(a, b *object, keys ...string) string {
 		}
 	}
 	return ""
+}
+
+// subModelTypes are the text_config and vision_config model types each
+// composite family is built from (an absent model_type takes the first,
+// as the configuration classes do).
+func subModelTypes(f Family) (text, vision string) {
+	switch f {
+	case Llava:
+		return "llama", "clip_vision_model"
+	case Gemma3:
+		return "gemma3_text", "siglip_vision_model"
+	}
+	return "", ""
+}
+
+// checkSubModelTypes refuses a LLaVA or Gemma 3 config whose decoder or
+// vision tower is of another kind (LLaVA variants exist with Mistral or
+// SigLIP), which vlmask does not build.
+func checkSubModelTypes(f Family, text, vision *object) error {
+	wantText, wantVision := subModelTypes(f)
+	for _, sub := range []struct {
+		o    *object
+		want string
+	}{{text, wantText}, {vision, wantVision}} {
+		if sub.want == "" || sub.o == nil || sub.o.path == "" {
+			continue
+		}
+		if got := sub.o.str("model_type", sub.want); got != sub.want {
+			return fmt.Errorf("%smodel_type %q: %s supports only %q there: %w", sub.o.path, got, f, sub.want, ErrUnsupportedModel)
+		}
+	}
+	return nil
 }

@@ -16,7 +16,7 @@ func (c *Config) Validate() error {
 	if !c.Family.Supported() {
 		return fmt.Errorf("%s: model_type %q is not supported: %w", path, c.ModelType, ErrUnsupportedModel)
 	}
-	for _, check := range []func() (string, string){c.checkText, c.checkRope, c.checkTokens, c.checkVision} {
+	for _, check := range []func() (string, string){c.checkText, c.checkRope, c.checkTokens, c.checkVision, c.checkProjector} {
 		if field, problem := check(); problem != "" {
 			return fmt.Errorf("%s: %s: %s: %w", path, field, problem, ErrInvalidConfig)
 		}
@@ -50,8 +50,21 @@ func (c *Config) checkText() (string, string) {
 	if t.HeadDim <= 0 || t.HeadDim%2 != 0 {
 		return p + "head_dim", fmt.Sprintf("%d is not a positive even number", t.HeadDim)
 	}
-	if !(t.RMSNormEps > 0) || math.IsInf(t.RMSNormEps, 0) {
+	if !positiveFinite(t.RMSNormEps) {
 		return p + "rms_norm_eps", fmt.Sprintf("%v is not a positive number", t.RMSNormEps)
+	}
+	if c.Family == Gemma3 {
+		if !positiveFinite(t.QueryPreAttnScalar) {
+			return p + "query_pre_attn_scalar", fmt.Sprintf("%v is not a positive number", t.QueryPreAttnScalar)
+		}
+		for _, f := range []struct {
+			name  string
+			value float64
+		}{{"final_logit_softcapping", t.FinalLogitSoftcapping}, {"attn_logit_softcapping", t.AttnLogitSoftcapping}} {
+			if f.value < 0 || math.IsNaN(f.value) || math.IsInf(f.value, 0) {
+				return p + f.name, fmt.Sprintf("%v is not null or a positive number", f.value)
+			}
+		}
 	}
 	if len(t.LayerTypes) != t.NumLayers {
 		return p + "layer_types", fmt.Sprintf("%d entries for %d layers", len(t.LayerTypes), t.NumLayers)
@@ -72,10 +85,18 @@ func (c *Config) checkText() (string, string) {
 
 func (c *Config) checkRope() (string, string) {
 	t := &c.Text
-	if !(t.RopeTheta > 0) || math.IsInf(t.RopeTheta, 0) {
+	if !positiveFinite(t.RopeTheta) {
 		return c.textPath + "rope_theta", fmt.Sprintf("%v is not a positive number", t.RopeTheta)
 	}
-	if !c.Family.HasVision() {
+	if c.Family == Llava || c.Family == Gemma3 {
+		if t.RopeType != "default" && !positiveFinite(t.RopeScaling.Factor) {
+			return c.ropePath + "factor", fmt.Sprintf("%v is not a positive number, and rope_type %q needs one", t.RopeScaling.Factor, t.RopeType)
+		}
+	}
+	if c.Family == Gemma3 && !positiveFinite(t.RopeLocalTheta) {
+		return c.textPath + "rope_local_base_freq", fmt.Sprintf("%v is not a positive number", t.RopeLocalTheta)
+	}
+	if !c.Family.UsesMRoPE() {
 		return "", ""
 	}
 	field := c.ropePath + "mrope_section"
@@ -123,12 +144,18 @@ func (c *Config) checkTokens() (string, string) {
 			return field, problem
 		}
 	}
-	if c.Family.HasVision() {
-		if c.ImageTokenID < 0 {
-			return "image_token_id", "missing; a vision-language model needs it"
-		}
+	if c.Family.HasVision() && c.ImageTokenID < 0 {
+		return "image_token_id", "missing; a vision-language model needs it"
+	}
+	if c.Family.UsesMRoPE() && c.VisionStartTokenID < 0 {
+		return "vision_start_token_id", "missing; a vision-language model needs it"
+	}
+	if c.Family == Gemma3 {
 		if c.VisionStartTokenID < 0 {
-			return "vision_start_token_id", "missing; a vision-language model needs it"
+			return "boi_token_index", "missing; Gemma 3 needs it"
+		}
+		if c.VisionEndTokenID < 0 {
+			return "eoi_token_index", "missing; Gemma 3 needs it"
 		}
 	}
 	return "", ""
@@ -144,6 +171,9 @@ func (c *Config) checkVision() (string, string) {
 	}
 	if v == nil {
 		return "vision_config", "missing"
+	}
+	if c.Family == Llava || c.Family == Gemma3 {
+		return c.checkViT()
 	}
 	const p = "vision_config."
 	hidden, out := "hidden_size", "out_hidden_size"
@@ -205,6 +235,75 @@ func checkBlocks(field string, indexes []int, depth int) (string, string) {
 			return field, fmt.Sprintf("block %d is listed twice", i)
 		}
 		seen[i] = true
+	}
+	return "", ""
+}
+
+// positiveFinite reports whether x is a positive finite number.
+func positiveFinite(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
+
+// checkViT checks LLaVA's CLIP and Gemma 3's SigLIP tower.
+func (c *Config) checkViT() (string, string) {
+	const p = "vision_config."
+	v := c.Vision
+	for _, f := range []struct {
+		name  string
+		value int
+	}{
+		{"num_hidden_layers", v.Depth}, {"hidden_size", v.HiddenSize}, {"intermediate_size", v.IntermediateSize},
+		{"num_attention_heads", v.NumHeads}, {"patch_size", v.PatchSize}, {"image_size", v.ImageSize},
+		{"num_channels", v.InChannels},
+	} {
+		if f.value <= 0 {
+			return p + f.name, fmt.Sprintf("%d is not positive", f.value)
+		}
+	}
+	if v.HiddenSize%v.NumHeads != 0 {
+		return p + "num_attention_heads", fmt.Sprintf("%d heads do not divide hidden_size %d", v.NumHeads, v.HiddenSize)
+	}
+	if v.ImageSize%v.PatchSize != 0 {
+		return p + "patch_size", fmt.Sprintf("%d does not divide image_size %d", v.PatchSize, v.ImageSize)
+	}
+	if !positiveFinite(v.LayerNormEps) {
+		return p + "layer_norm_eps", fmt.Sprintf("%v is not a positive number", v.LayerNormEps)
+	}
+	return "", ""
+}
+
+// checkProjector checks LLaVA's and Gemma 3's projector settings against
+// the tower.
+func (c *Config) checkProjector() (string, string) {
+	pr, v := c.Projector, c.Vision
+	if c.Family != Llava && c.Family != Gemma3 {
+		if pr != nil {
+			return "projector", fmt.Sprintf("set for the family %s, which has none", c.Family)
+		}
+		return "", ""
+	}
+	if pr == nil {
+		return "projector", "missing"
+	}
+	if c.Family == Llava {
+		if pr.FeatureSelectStrategy != "default" && pr.FeatureSelectStrategy != "full" {
+			return "vision_feature_select_strategy", fmt.Sprintf("%q, want default or full", pr.FeatureSelectStrategy)
+		}
+		if len(pr.FeatureLayers) == 0 {
+			return "vision_feature_layer", "empty"
+		}
+		for _, l := range pr.FeatureLayers {
+			// hidden_states holds the embeddings and every layer's output.
+			if l < -(v.Depth+1) || l > v.Depth {
+				return "vision_feature_layer", fmt.Sprintf("%d is not a hidden state of a %d-layer tower", l, v.Depth)
+			}
+		}
+		return "", ""
+	}
+	side := int(math.Sqrt(float64(pr.TokensPerImage)))
+	if pr.TokensPerImage <= 0 || side*side != pr.TokensPerImage {
+		return "mm_tokens_per_image", fmt.Sprintf("%d is not a positive square", pr.TokensPerImage)
+	}
+	if patches := v.ImageSize / v.PatchSize; patches%side != 0 {
+		return "mm_tokens_per_image", fmt.Sprintf("%d×%d tokens do not pool the %d×%d patch grid evenly", side, side, patches, patches)
 	}
 	return "", ""
 }

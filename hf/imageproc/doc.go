@@ -1,6 +1,9 @@
-// Package imageproc turns an image file into the pixel values a Qwen
-// vision-language model (Qwen2-VL, Qwen2.5-VL, Qwen3-VL) expects, exactly as
-// Hugging Face transformers' slow (PIL) Qwen2VLImageProcessor produces them:
+// Package imageproc turns an image file into the pixel values a
+// vision-language model expects, exactly as Hugging Face transformers' slow
+// (PIL) image processors produce them: Qwen2VLImageProcessor for Qwen2-VL,
+// Qwen2.5-VL and Qwen3-VL (Config, Process), and, for ViT-style towers that
+// take one fixed-size image, CLIPImageProcessor (LLaVA-1.5) and
+// Gemma3ImageProcessor (Gemma 3) (ViTConfig, ProcessViT). The Qwen path:
 //
 //  1. decode the file (PNG in every mode, JPEG, GIF first frame, WebP),
 //     apply the EXIF orientation as PIL's ImageOps.exif_transpose does, and
@@ -13,6 +16,15 @@
 //  4. rescale by rescale_factor and normalize with image_mean/image_std in
 //     float32, repeat the frame to temporal_patch_size and flatten it into
 //     patches in the processor's order.
+//
+// The ViT path decodes the same way, resizes by the shortest edge (the long
+// edge int(size · long / short), truncated) or to a fixed size with
+// Pillow's bicubic or bilinear filter, crops the center as transformers'
+// center_crop does (zero padding where the image is smaller), rescales and
+// normalizes in the same arithmetic, and lays the values out channels
+// first, [3, H, W]. Gemma 3's pan-and-scan is not applied: Gemma3Processor
+// passes do_pan_and_scan=False unless a call asks for it, and the config's
+// setting then only warns.
 //
 // Exactness. For PNG input the pixel values are bitwise equal to the
 // reference: Go's image/png decodes exactly what Pillow decodes, and the

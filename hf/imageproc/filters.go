@@ -16,6 +16,21 @@ func bicubicFilter() filter { return filter{bicubicKernel, 2} }
 // lanczosFilter is Pillow's LANCZOS: sinc windowed by sinc(x/3), support 3.
 func lanczosFilter() filter { return filter{lanczosKernel, 3} }
 
+// bilinearFilter is Pillow's BILINEAR: the triangle 1 − |x|, support 1
+// (widened by the scale when shrinking, which is its antialias).
+func bilinearFilter() filter { return filter{bilinearKernel, 1} }
+
+// bilinearKernel is Pillow's bilinear_filter.
+func bilinearKernel(x float64) float64 {
+	if x < 0 {
+		x = -x
+	}
+	if x < 1 {
+		return 1 - x
+	}
+	return 0
+}
+
 // bicubicKernel evaluates the cubic in the same operation order as
 // Pillow's C code. Every product is converted explicitly so the compiler
 // cannot fuse it with the following addition (Go allows fused multiply-add

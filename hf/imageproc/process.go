@@ -80,26 +80,9 @@ func Process(img *RGB, cfg Config) (*Processed, error) {
 	return patchify(resized, cfg), nil
 }
 
-// channelTables returns, per channel, the float32 value of every byte
-// after rescaling and normalization, computed with the processor's
-// arithmetic: float32(float64(p)·rescale), then (x − float32(mean)) /
-// float32(std) in float32.
+// channelTables returns the normalization tables of a Qwen config.
 func channelTables(cfg Config) [3][256]float32 {
-	var t [3][256]float32
-	for c := range 3 {
-		mean, std := float32(cfg.Mean[c]), float32(cfg.Std[c])
-		for p := range 256 {
-			v := float32(p)
-			if cfg.DoRescale {
-				v = float32(float64(p) * cfg.RescaleFactor)
-			}
-			if cfg.DoNormalize {
-				v = (v - mean) / std
-			}
-			t[c][p] = v
-		}
-	}
-	return t
+	return normalizationTables(cfg.DoRescale, cfg.RescaleFactor, cfg.DoNormalize, cfg.Mean, cfg.Std)
 }
 
 // patchify normalizes img (sides multiples of PatchSize·MergeSize) and

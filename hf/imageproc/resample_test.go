@@ -7,10 +7,11 @@ import (
 	"testing"
 )
 
-// TestResizeMatchesPillow compares ResizeBicubic and ResizeLanczos with
-// Pillow 9.4.0's Image.resize((w, h), BICUBIC / LANCZOS, reducing_gap=None)
-// on the 37×23 patternRGB image: the sha256 values below are of Pillow's
-// output bytes, computed once with Debian's python3-pil 9.4.0.
+// TestResizeMatchesPillow compares ResizeBicubic, ResizeLanczos and
+// ResizeBilinear with Pillow 9.4.0's Image.resize((w, h), BICUBIC / LANCZOS
+// / BILINEAR, reducing_gap=None) on the 37×23 patternRGB image: the sha256
+// values below are of Pillow's output bytes, computed once with Debian's
+// python3-pil 9.4.0.
 func TestResizeMatchesPillow(t *testing.T) {
 	src := patternRGB(37, 23)
 	tests := []struct {
@@ -30,6 +31,14 @@ func TestResizeMatchesPillow(t *testing.T) {
 		{"lanczos", 37, 9, "c09ecab7ddb826e2e331cd8e0d4a84c1d7e1bf30ba4c248f99d94ed8abc17230"},
 		{"lanczos", 5, 23, "8cd7b1636b90c4cd640527f5da271e8c13e4c90f3230a914373118891354e537"},
 		{"lanczos", 1, 1, "79a3837141c281bf2f9d2928dd77af7b60bd7dc72be94947eaaa50d11eddec88"},
+		{"bilinear", 37, 23, "178159a4351c5ebd86dfc85aaa55ab6074c3550343bfee14331d786509383653"},
+		{"bilinear", 20, 11, "66849515445d5d18e187cca55c477b119bf03d0d004c83138214c39eacf430c4"},
+		{"bilinear", 80, 50, "b1be6dd34684ff12ea697119b1c8e8bf209ce06eebb1209773501da8e548420a"},
+		{"bilinear", 37, 9, "62e5926bb0c7758b6ad4cbda39fddcd5ff48c18004d2741443a248bed62e937b"},
+		{"bilinear", 5, 23, "fdca91eb3e1cfcb944c12c384a21fb2b2cd40876ede4479cbb6decb82681e1e3"},
+		{"bilinear", 1, 1, "79a3837141c281bf2f9d2928dd77af7b60bd7dc72be94947eaaa50d11eddec88"},
+		{"bilinear", 64, 64, "fdceace844a8fc9ebeb79be32974e7ffe91944516a9c1609c7a75b60795f9c0c"},
+		{"bilinear", 74, 56, "c42d6ec10b8c843bc0dcbb3fab322953fb05a6e85fdfa8d83e0013fb79760f24"},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%dx%d", tc.filter, tc.w, tc.h), func(t *testing.T) {
@@ -46,10 +55,9 @@ func TestResizeMatchesPillow(t *testing.T) {
 
 func resizeWith(t *testing.T, filter string, src *RGB, w, h int) *RGB {
 	t.Helper()
-	resize := ResizeBicubic
-	if filter == "lanczos" {
-		resize = ResizeLanczos
-	}
+	resize := map[string]func(*RGB, int, int) (*RGB, error){
+		"bicubic": ResizeBicubic, "lanczos": ResizeLanczos, "bilinear": ResizeBilinear,
+	}[filter]
 	out, err := resize(src, w, h)
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,43 @@ func ResizeLanczos(img *RGB, w, h int) (*RGB, error) {
 	return resample(img, w, h, lanczosFilter()), nil
 }
 
+// ResizeBilinear resizes img to w×h exactly as Pillow's
+// Image.resize((w, h), Image.BILINEAR) does, in the same framework as
+// ResizeBicubic with Pillow's triangle kernel (bit-exact: the weights need
+// no transcendental function).
+func ResizeBilinear(img *RGB, w, h int) (*RGB, error) {
+	if err := checkResize(img, w, h); err != nil {
+		return nil, err
+	}
+	return resample(img, w, h, bilinearFilter()), nil
+}
+
+// PIL's resampling codes (PILImageResampling) that ResizeWith takes.
+const (
+	ResampleLanczos  = 1
+	ResampleBilinear = 2
+)
+
+// ResizeWith resizes img to w×h with one of PIL's resampling filters, by
+// its code: ResampleLanczos, ResampleBilinear or ResampleBicubic.
+func ResizeWith(img *RGB, w, h, resample int) (*RGB, error) {
+	switch resample {
+	case ResampleBicubic:
+		return ResizeBicubic(img, w, h)
+	case ResampleBilinear:
+		return ResizeBilinear(img, w, h)
+	case ResampleLanczos:
+		return ResizeLanczos(img, w, h)
+	}
+	return nil, fmt.Errorf("resize: %w: resample %d (supported: %d lanczos, %d bilinear, %d bicubic)",
+		ErrConfig, resample, ResampleLanczos, ResampleBilinear, ResampleBicubic)
+}
+
+// supportedResample reports whether ResizeWith takes the code.
+func supportedResample(code int) bool {
+	return code == ResampleLanczos || code == ResampleBilinear || code == ResampleBicubic
+}
+
 // LimitResolution shrinks img so that its longer side is at most maxSide,
 // keeping the aspect ratio, with Lanczos resampling, in memory; this is
 // vlmask's --max-image-resolution. The longer side becomes exactly maxSide

@@ -9,7 +9,6 @@ import (
 
 	"github.com/vlmask/vlmask/hf/chattemplate"
 	"github.com/vlmask/vlmask/hf/imageproc"
-	"github.com/vlmask/vlmask/hf/mrope"
 )
 
 // Request is one prompt to prepare.
@@ -30,8 +29,8 @@ type Request struct {
 
 // Result is a prepared prompt.
 type Result struct {
-	// Rendered is the chat template's output, before <|image_pad|>
-	// expansion.
+	// Rendered is the chat template's output, before image placeholders
+	// (<|image_pad|>, <image>, <start_of_image>) are expanded.
 	Rendered string
 	// Prompt is the model input.
 	Prompt *Input
@@ -45,11 +44,14 @@ type Result struct {
 
 // ImageDetail records one image's preprocessing.
 type ImageDetail struct {
-	Path                string
-	Width, Height       int // as decoded (after EXIF orientation and --max-image-resolution)
-	ResizedW, ResizedH  int
+	Path               string
+	Width, Height      int // as decoded (after EXIF orientation and --max-image-resolution)
+	ResizedW, ResizedH int // after the resize (before LLaVA's center crop)
+	// GridT, GridH and GridW are the vision tower's patch grid
+	// (image_grid_thw for Qwen).
 	GridT, GridH, GridW int
-	Tokens              int
+	// Tokens is the number of image tokens the image stands for.
+	Tokens int
 	// PixelSHA256 is the sha256 of the pixel values as little-endian
 	// float32, the checksum the golden data uses.
 	PixelSHA256 string
@@ -62,134 +64,70 @@ func (p *Processor) Process(req Request) (*Result, error) {
 		return nil, err
 	}
 	rendered += req.AssistantPrefix
-	ids, err := p.tok.Encode(rendered)
-	if err != nil {
-		return nil, fmt.Errorf("tokenize the rendered prompt: %w", err)
-	}
 	res := &Result{Rendered: rendered, Prompt: &Input{}}
-	var grids []mrope.Grid
+	infos := make([]imageInfo, 0, len(req.Images))
 	for _, path := range req.Images {
-		im, detail, err := p.image(path, req.MaxImageResolution)
+		im, info, err := p.image(path, req.MaxImageResolution)
 		if err != nil {
 			return nil, err
 		}
 		res.Prompt.Images = append(res.Prompt.Images, im)
-		res.ImageDetails = append(res.ImageDetails, detail)
-		grids = append(grids, mrope.Grid{T: im.GridT, H: im.GridH, W: im.GridW})
+		res.ImageDetails = append(res.ImageDetails, info.detail)
+		infos = append(infos, info)
 	}
-	if res.Prompt.IDs, err = p.expand(ids, res.ImageDetails); err != nil {
+	if res.Prompt.IDs, err = p.fam.encode(rendered, infos); err != nil {
 		return nil, err
 	}
-	pos := mrope.TextPositions(len(res.Prompt.IDs))
-	places := make([]mrope.TokenPlace, len(res.Prompt.IDs))
-	for i := range places {
-		places[i] = mrope.TokenPlace{ImageIndex: -1, Frame: -1, Row: -1, Col: -1}
+	lay, err := p.fam.layout(res.Prompt.IDs, infos)
+	if err != nil {
+		return nil, err
 	}
-	if p.cfg.Family.HasVision() {
-		opts := p.ropeOptions()
-		if pos, err = mrope.PositionIDs(res.Prompt.IDs, grids, opts); err != nil {
-			return nil, err
-		}
-		if places, err = mrope.ImageTokenLayout(res.Prompt.IDs, grids, opts); err != nil {
-			return nil, err
-		}
-	}
-	res.Prompt.Positions = pos.Rows()
-	res.Prompt.RopeDelta = pos.Delta
+	res.Prompt.Positions, res.Prompt.RopeDelta, res.Prompt.TokenTypeIDs = lay.positions, lay.ropeDelta, lay.tokenTypeIDs
 	res.Tokens = make([]Token, len(res.Prompt.IDs))
 	for i, id := range res.Prompt.IDs {
 		tok := Token{
 			Position: i, ID: id, Text: p.tok.DecodeToken(id), Modality: TextToken,
 			ImageIndex: -1, PatchRow: -1, PatchCol: -1, Special: p.tok.IsSpecial(id),
 		}
-		if pl := places[i]; pl.IsImage() {
+		if pl := lay.places[i]; pl.image >= 0 {
 			tok.Modality = ImageToken
-			tok.ImageIndex, tok.PatchRow, tok.PatchCol = pl.ImageIndex, pl.Row, pl.Col
+			tok.ImageIndex, tok.PatchRow, tok.PatchCol = pl.image, pl.row, pl.col
 		}
 		res.Tokens[i] = tok
 	}
-	merge := p.mergeSize()
-	for k, d := range res.ImageDetails {
-		info := ImageBlock{Index: k, GridRows: d.GridH / merge, GridCols: d.GridW / merge, FirstPosition: -1, NumTokens: d.Tokens}
+	for k, info := range infos {
+		block := ImageBlock{Index: k, GridRows: info.rows, GridCols: info.cols, FirstPosition: -1, NumTokens: info.detail.Tokens}
 		for _, tok := range res.Tokens {
 			if tok.ImageIndex == k {
-				info.FirstPosition = tok.Position
+				block.FirstPosition = tok.Position
 				break
 			}
 		}
-		res.Images = append(res.Images, info)
+		res.Images = append(res.Images, block)
 	}
 	return res, nil
 }
 
 // image decodes and preprocesses one image file.
-func (p *Processor) image(path string, maxSide int) (Image, ImageDetail, error) {
-	if p.images == nil {
-		return Image{}, ImageDetail{}, fmt.Errorf("image %s: model_type %q takes no images", path, p.cfg.ModelType)
+func (p *Processor) image(path string, maxSide int) (Image, imageInfo, error) {
+	if !p.cfg.Family.HasVision() {
+		return Image{}, imageInfo{}, fmt.Errorf("image %s: model_type %q takes no images", path, p.cfg.ModelType)
 	}
 	rgb, err := imageproc.DecodeFile(path)
 	if err != nil {
-		return Image{}, ImageDetail{}, err
+		return Image{}, imageInfo{}, err
 	}
 	if maxSide > 0 {
 		if rgb, err = imageproc.LimitResolution(rgb, maxSide); err != nil {
-			return Image{}, ImageDetail{}, fmt.Errorf("image %s: %w", path, err)
+			return Image{}, imageInfo{}, fmt.Errorf("image %s: %w", path, err)
 		}
 	}
-	pr, err := imageproc.Process(rgb, *p.images)
+	im, info, err := p.fam.image(rgb)
 	if err != nil {
-		return Image{}, ImageDetail{}, fmt.Errorf("image %s: %w", path, err)
+		return Image{}, imageInfo{}, fmt.Errorf("image %s: %w", path, err)
 	}
-	im := Image{PixelValues: pr.PixelValues, PatchDim: pr.Cols, GridT: pr.GridT, GridH: pr.GridH, GridW: pr.GridW}
-	d := ImageDetail{
-		Path: path, Width: rgb.W, Height: rgb.H, ResizedW: pr.ResizedW, ResizedH: pr.ResizedH,
-		GridT: pr.GridT, GridH: pr.GridH, GridW: pr.GridW, Tokens: pr.NumTokens,
-		PixelSHA256: pixelChecksum(pr.PixelValues),
-	}
-	return im, d, nil
-}
-
-// expand replaces the i-th <|image_pad|> with image i's token count, as the
-// processor does to the text before tokenizing.
-func (p *Processor) expand(ids []int, images []ImageDetail) ([]int, error) {
-	pad := p.cfg.ImageTokenID
-	n := 0
-	for _, id := range ids {
-		if pad >= 0 && id == pad {
-			n++
-		}
-	}
-	if n != len(images) {
-		return nil, fmt.Errorf("the prompt has %d image placeholders for %d images: %w", n, len(images), ErrImageCount)
-	}
-	out := make([]int, 0, len(ids))
-	k := 0
-	for _, id := range ids {
-		if pad >= 0 && id == pad {
-			for j := 0; j < images[k].Tokens; j++ {
-				out = append(out, pad)
-			}
-			k++
-			continue
-		}
-		out = append(out, id)
-	}
-	return out, nil
-}
-
-func (p *Processor) mergeSize() int {
-	if p.cfg.Vision != nil && p.cfg.Vision.SpatialMergeSize > 0 {
-		return p.cfg.Vision.SpatialMergeSize
-	}
-	return 1
-}
-
-func (p *Processor) ropeOptions() mrope.Options {
-	return mrope.Options{
-		ImageTokenID: p.cfg.ImageTokenID, VideoTokenID: p.cfg.VideoTokenID,
-		VisionStartTokenID: p.cfg.VisionStartTokenID, SpatialMergeSize: p.mergeSize(),
-		Family: mrope.Family(p.cfg.Family),
-	}
+	info.detail.Path = path
+	return im, info, nil
 }
 
 // GeneratedToken returns the token table entry of a generated token.

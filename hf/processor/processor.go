@@ -1,20 +1,11 @@
 package processor
 
 import (
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-
 	"github.com/vlmask/vlmask/hf/chattemplate"
 	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/hf/imageproc"
 	"github.com/vlmask/vlmask/hf/tokenizer"
 )
-
-// ErrImageCount: the prompt's image placeholders and the images given
-// disagree.
-var ErrImageCount = errors.New("images and image placeholders do not match")
 
 // PreprocessorFile is the image processor's configuration file.
 const PreprocessorFile = "preprocessor_config.json"
@@ -22,15 +13,19 @@ const PreprocessorFile = "preprocessor_config.json"
 // Processor turns messages and images into model input for one checkpoint.
 // It is immutable after Load and safe for concurrent use.
 type Processor struct {
-	cfg    *checkpoint.Config
-	tok    *tokenizer.Tokenizer
-	tmpl   *chattemplate.Template
-	images *imageproc.Config // nil for text-only checkpoints
+	cfg  *checkpoint.Config
+	tok  *tokenizer.Tokenizer
+	tmpl *chattemplate.Template
+	// fam is the family's part: image preprocessing, placeholder
+	// expansion, positions.
+	fam family
 }
 
 // Load reads the checkpoint's tokenizer, chat template and, for
-// vision-language checkpoints, its image processor configuration. cfg may be
-// nil, in which case config.json is read too.
+// vision-language checkpoints, its image processor configuration
+// (preprocessor_config.json, and for LLaVA and Gemma 3
+// processor_config.json). cfg may be nil, in which case config.json is read
+// too.
 func Load(dir string, cfg *checkpoint.Config) (*Processor, error) {
 	if cfg == nil {
 		var err error
@@ -46,20 +41,8 @@ func Load(dir string, cfg *checkpoint.Config) (*Processor, error) {
 	if p.tmpl, err = chattemplate.LoadDir(dir); err != nil {
 		return nil, err
 	}
-	if cfg.Family.HasVision() {
-		path := filepath.Join(dir, PreprocessorFile)
-		var ic imageproc.Config
-		if _, statErr := os.Stat(path); statErr == nil {
-			if ic, err = imageproc.LoadConfig(path); err != nil {
-				return nil, err
-			}
-		} else {
-			ic = imageproc.DefaultConfig()
-		}
-		if cfg.Vision != nil && cfg.Vision.PatchSize != ic.PatchSize {
-			return nil, fmt.Errorf("%s: patch_size %d disagrees with config.json's vision patch_size %d", path, ic.PatchSize, cfg.Vision.PatchSize)
-		}
-		p.images = &ic
+	if p.fam, err = newFamily(dir, cfg, p.tok, p.tmpl.SpecialToken("bos_token")); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -73,9 +56,27 @@ func (p *Processor) Tokenizer() *tokenizer.Tokenizer { return p.tok }
 // Template is the checkpoint's chat template.
 func (p *Processor) Template() *chattemplate.Template { return p.tmpl }
 
-// ImageConfig is the image processor configuration, nil for text-only
+// ImageConfig is the Qwen image processor configuration, nil for other
+// checkpoints (see ViTImageConfig).
+func (p *Processor) ImageConfig() *imageproc.Config {
+	if q, ok := p.fam.(*qwenVL); ok {
+		return &q.images
+	}
+	return nil
+}
+
+// ViTImageConfig is the image processor configuration of LLaVA
+// (CLIPImageProcessor) and Gemma 3 (Gemma3ImageProcessor), nil for other
 // checkpoints.
-func (p *Processor) ImageConfig() *imageproc.Config { return p.images }
+func (p *Processor) ViTImageConfig() *imageproc.ViTConfig {
+	switch f := p.fam.(type) {
+	case *llava:
+		return &f.images
+	case *gemma3:
+		return &f.images
+	}
+	return nil
+}
 
 // UserPrompt is the conversation the original tool built from --prompt and
 // --image: one user turn holding every image first, then the text. A

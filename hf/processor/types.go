@@ -10,19 +10,56 @@ type Input struct {
 	Images []Image
 	// Positions are the position ids, one row each for the temporal,
 	// height and width axes of MRoPE ([3][len(IDs)]); models with 1-D
-	// positions have the same ids on all three rows.
+	// positions (LLaVA, Gemma 3, the text families) have the same ids,
+	// 0 … len(IDs)−1, on all three rows.
 	Positions [3][]int64
 	// RopeDelta is get_rope_index's delta: a token appended at cache
-	// position c gets position id c + RopeDelta on all three rows.
+	// position c gets position id c + RopeDelta on all three rows (0 for
+	// 1-D positions).
 	RopeDelta int64
+	// TokenTypeIDs are Gemma 3's token_type_ids: 1 at the image soft
+	// tokens, 0 elsewhere; the model lets the tokens of one image attend to
+	// each other both ways. A generated token is 0. nil for the other
+	// families.
+	TokenTypeIDs []int
 }
 
-// Image is one preprocessed image: pixel values flattened into patches as
-// the image processor lays them out, [GridT·GridH·GridW, PatchDim].
+// PixelLayout says how an Image's PixelValues are laid out.
+type PixelLayout string
+
+// Pixel layouts.
+const (
+	// PatchRows is the Qwen-VL layout: [GridT·GridH·GridW, PatchDim], rows
+	// in (t, h-block, w-block, h-in-merge, w-in-merge) order, columns in
+	// (channel, frame, y, x) order.
+	PatchRows PixelLayout = "patch_rows"
+	// ChannelsFirst is the CLIP and SigLIP layout (LLaVA, Gemma 3): one
+	// image [3, Height, Width], as the tower's patch-embedding Conv2d
+	// takes it (pixel_values [1, 3, Height, Width] per image).
+	ChannelsFirst PixelLayout = "channels_first"
+)
+
+// Image is one preprocessed image: its pixel values in Layout, and its
+// patch grid (GridT·GridH·GridW patches of the vision tower).
 type Image struct {
-	PixelValues         []float32
+	PixelValues []float32
+	Layout      PixelLayout
+	// PatchDim is the length of one patch row (PatchRows layout; 0 for
+	// ChannelsFirst).
 	PatchDim            int
 	GridT, GridH, GridW int
+	// Height and Width are the image's size in pixels (ChannelsFirst
+	// layout; 0 for PatchRows).
+	Height, Width int
+}
+
+// Shape is the shape of PixelValues: [patches, PatchDim] or
+// [3, Height, Width].
+func (im Image) Shape() []int {
+	if im.Layout == ChannelsFirst {
+		return []int{3, im.Height, im.Width}
+	}
+	return []int{im.Patches(), im.PatchDim}
 }
 
 // Modality is what kind of input a token carries.
@@ -42,8 +79,11 @@ type Token struct {
 	Text     string
 	Modality Modality
 	// ImageIndex, PatchRow and PatchCol place an image token: the image in
-	// prompt order and the row and column in its merged-token grid
-	// (row-major); all three are -1 for other tokens.
+	// prompt order and the row and column in its token grid (row-major):
+	// Qwen's merged-patch grid, LLaVA's CLIP patch grid, Gemma 3's pooled
+	// grid. All three are -1 for other tokens; LLaVA's class token (kept by
+	// the "full" feature strategy) has its image index and row and column
+	// -1.
 	ImageIndex, PatchRow, PatchCol int
 	// Special marks an added special token.
 	Special bool
@@ -54,8 +94,9 @@ type Token struct {
 // ImageBlock describes where one image's tokens sit in the sequence.
 type ImageBlock struct {
 	Index int
-	// GridRows and GridCols are the merged-token grid: the image occupies
-	// GridRows·GridCols positions, row-major.
+	// GridRows and GridCols are the token grid: the image occupies
+	// GridRows·GridCols positions, row-major (after LLaVA's class token
+	// when the "full" strategy keeps it).
 	GridRows, GridCols int
 	// FirstPosition is the position of the image's first token (-1 if it
 	// has none).
@@ -63,5 +104,5 @@ type ImageBlock struct {
 	NumTokens     int
 }
 
-// Patches is the number of patch rows in PixelValues.
+// Patches is the number of patches of the vision tower.
 func (im Image) Patches() int { return im.GridT * im.GridH * im.GridW }

@@ -2,6 +2,7 @@ package tokenizer
 
 import (
 	"container/heap"
+	"encoding/json"
 	"fmt"
 	"unicode/utf8"
 )
@@ -55,15 +56,20 @@ func (m *bpeModel) encodeWord(dst []int, word string) []int {
 
 // initialSymbols returns the ids of word's runes, before any merge. A rune
 // missing from the vocabulary becomes its "<0xXX>" byte tokens with
-// byte_fallback, else the unk token (consecutive ones fused with
-// fuse_unk), else it is dropped, as Hugging Face's BPE does.
+// byte_fallback, else the unk token, else it is dropped, as Hugging Face's
+// BPE does. Like Hugging Face, an unk is only written out when the next
+// known rune (or the end of the word) comes, so with fuse_unk a run of
+// unknown runes gives one unk, and byte tokens found meanwhile go first.
 func (m *bpeModel) initialSymbols(word string) []int32 {
 	syms := make([]int32, 0, utf8.RuneCountInString(word))
-	lastWasUnk := false
+	pendingUnk := false
 	for i, r := range word {
 		if id, ok := m.runeIDs[r]; ok {
+			if pendingUnk {
+				syms = append(syms, m.unkID)
+				pendingUnk = false
+			}
 			syms = append(syms, id)
-			lastWasUnk = false
 			continue
 		}
 		if m.byteFallback {
@@ -73,16 +79,18 @@ func (m *bpeModel) initialSymbols(word string) []int32 {
 			}
 			if ids, ok := m.fallbackBytes(word[i : i+n]); ok {
 				syms = append(syms, ids...)
-				lastWasUnk = false
 				continue
 			}
 		}
 		if m.unkID >= 0 {
-			if !(m.fuseUnk && lastWasUnk) {
+			if pendingUnk && !m.fuseUnk {
 				syms = append(syms, m.unkID)
 			}
-			lastWasUnk = true
+			pendingUnk = true
 		}
+	}
+	if pendingUnk {
+		syms = append(syms, m.unkID)
 	}
 	return syms
 }
@@ -180,12 +188,11 @@ func (q *mergeQueue) Pop() any {
 	return x
 }
 
-// newBPEModel builds the model from the vocabulary and the merges as pairs
-// of token strings, in rank order. errPrefix names the file in errors.
-func newBPEModel(vocab map[string]int32, merges [][2]string) (*bpeModel, error) {
+// newBPEModel builds the model from the vocabulary and the raw merges
+// list, whose order gives the ranks.
+func newBPEModel(vocab map[string]int32, mergesRaw json.RawMessage) (*bpeModel, error) {
 	m := &bpeModel{
 		vocab:   vocab,
-		merges:  make(map[mergeKey]mergeRule, len(merges)),
 		runeIDs: make(map[rune]int32, 512),
 		unkID:   -1,
 		cache:   newWordCache(wordCacheCapacity),
@@ -198,20 +205,9 @@ func newBPEModel(vocab map[string]int32, merges [][2]string) (*bpeModel, error) 
 	for i := range m.byteFallbackIDs {
 		m.byteFallbackIDs[i] = -1
 	}
-	for rank, pair := range merges {
-		left, ok := vocab[pair[0]]
-		if !ok {
-			return nil, fmt.Errorf("merge %d (%q %q): %q is not in the vocabulary: %w", rank, pair[0], pair[1], pair[0], ErrMalformed)
-		}
-		right, ok := vocab[pair[1]]
-		if !ok {
-			return nil, fmt.Errorf("merge %d (%q %q): %q is not in the vocabulary: %w", rank, pair[0], pair[1], pair[1], ErrMalformed)
-		}
-		result, ok := vocab[pair[0]+pair[1]]
-		if !ok {
-			return nil, fmt.Errorf("merge %d (%q %q): result %q is not in the vocabulary: %w", rank, pair[0], pair[1], pair[0]+pair[1], ErrMalformed)
-		}
-		m.merges[mergeKey{left, right}] = mergeRule{rank: int32(rank), result: result}
+	var err error
+	if m.merges, err = buildMergeTable(vocab, mergesRaw); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -13,8 +13,10 @@ type synthSpec struct {
 	model        map[string]any
 	normalizer   any
 	preTokenizer any
-	decoder      any
-	addedTokens  []map[string]any
+	// postProcessor is null when nil.
+	postProcessor any
+	decoder       any
+	addedTokens   []map[string]any
 }
 
 // synthTokenizer writes spec as a tokenizer.json and loads it.
@@ -30,7 +32,7 @@ func synthTokenizer(t *testing.T, spec synthSpec) *Tokenizer {
 	file := map[string]any{
 		"version": "1.0", "truncation": nil, "padding": nil,
 		"added_tokens": spec.addedTokens, "normalizer": spec.normalizer,
-		"pre_tokenizer": spec.preTokenizer, "post_processor": nil,
+		"pre_tokenizer": spec.preTokenizer, "post_processor": spec.postProcessor,
 		"decoder": spec.decoder, "model": model,
 	}
 	data, err := json.Marshal(file)

@@ -1,33 +1,27 @@
 package tokenizer
 
-import "strings"
-
 // Decode returns the text of a token sequence, as Hugging Face's
-// decode(ids, skip_special_tokens=False): special tokens render as their
-// content, the byte-level bytes of all tokens are joined and read as UTF-8,
-// and each maximal invalid subsequence (e.g. a character cut between two
-// tokens) becomes one U+FFFD. Unknown ids are skipped.
+// decode(ids, skip_special_tokens=False): every token, added tokens
+// included as their content, goes through the file's decoder. A byte-level
+// decoder joins the tokens' bytes and reads them as UTF-8, replacing each
+// maximal invalid subsequence (e.g. a character cut between two tokens)
+// with one U+FFFD; a SentencePiece-style one turns "▁" back into spaces,
+// joins runs of "<0xNN>" byte tokens (one U+FFFD per byte when they are not
+// valid UTF-8) and, for Llama, strips one leading space. Without a decoder
+// the tokens are joined with spaces. Unknown ids are skipped.
 func (t *Tokenizer) Decode(ids []int) string {
-	if t.byteLevel == nil {
-		parts := make([]string, 0, len(ids))
-		for _, id := range ids {
-			if s, ok := t.TokenString(id); ok {
-				parts = append(parts, s)
-			}
-		}
-		return strings.Join(parts, " ")
-	}
-	raw := make([]byte, 0, 4*len(ids))
+	tokens := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if s, ok := t.TokenString(id); ok {
-			raw = t.byteLevel.appendDecoded(raw, s)
+			tokens = append(tokens, s)
 		}
 	}
-	return string(appendUTF8Lossy(make([]byte, 0, len(raw)), raw))
+	return t.decoder.decode(tokens)
 }
 
 // DecodeToken returns the text of one token alone, Decode([]int{id}): a
-// byte token that is only part of a UTF-8 character gives "\uFFFD".
+// byte token that is only part of a UTF-8 character gives "\uFFFD", and a
+// Llama "▁is" gives "is" (its decoder strips the leading space).
 func (t *Tokenizer) DecodeToken(id int) string {
 	return t.Decode([]int{id})
 }

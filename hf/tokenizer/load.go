@@ -1,14 +1,12 @@
 package tokenizer
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 )
 
 // FileName is the name of the tokenizer file in a checkpoint directory.
@@ -33,16 +31,18 @@ func Load(path string) (*Tokenizer, error) {
 	return t, nil
 }
 
-// fileJSON is the part of tokenizer.json this package reads. The
-// post-processor and padding only act when special tokens are added or
-// batches are padded, which Encode never does, so they are not read.
+// fileJSON is the part of tokenizer.json this package reads besides the
+// model. Padding only acts on batches, which Encode never makes, so it is
+// not read.
 type fileJSON struct {
-	AddedTokens  []addedTokenJSON `json:"added_tokens"`
-	Normalizer   json.RawMessage  `json:"normalizer"`
-	PreTokenizer json.RawMessage  `json:"pre_tokenizer"`
-	Decoder      json.RawMessage  `json:"decoder"`
-	Truncation   json.RawMessage  `json:"truncation"`
-	Model        *modelJSON       `json:"model"`
+	AddedTokens   []addedTokenJSON `json:"added_tokens"`
+	Normalizer    json.RawMessage  `json:"normalizer"`
+	PreTokenizer  json.RawMessage  `json:"pre_tokenizer"`
+	PostProcessor json.RawMessage  `json:"post_processor"`
+	Decoder       json.RawMessage  `json:"decoder"`
+	Truncation    json.RawMessage  `json:"truncation"`
+	// Model is the raw model object; Parse reads it with parseModel.
+	Model json.RawMessage `json:"model"`
 }
 
 // addedTokenJSON is one entry of added_tokens.
@@ -56,35 +56,25 @@ type addedTokenJSON struct {
 	Special    bool   `json:"special"`
 }
 
-// modelJSON is the BPE model section.
+// modelJSON is the BPE model section without its vocab and merges, which
+// parseVocab and forEachMerge read.
 type modelJSON struct {
-	Type                    *string          `json:"type"`
-	Dropout                 *float64         `json:"dropout"`
-	UnkToken                *string          `json:"unk_token"`
-	ContinuingSubwordPrefix *string          `json:"continuing_subword_prefix"`
-	EndOfWordSuffix         *string          `json:"end_of_word_suffix"`
-	FuseUnk                 bool             `json:"fuse_unk"`
-	ByteFallback            bool             `json:"byte_fallback"`
-	IgnoreMerges            bool             `json:"ignore_merges"`
-	Vocab                   map[string]int32 `json:"vocab"`
-	Merges                  json.RawMessage  `json:"merges"`
+	Type                    *string  `json:"type"`
+	Dropout                 *float64 `json:"dropout"`
+	UnkToken                *string  `json:"unk_token"`
+	ContinuingSubwordPrefix *string  `json:"continuing_subword_prefix"`
+	EndOfWordSuffix         *string  `json:"end_of_word_suffix"`
+	FuseUnk                 bool     `json:"fuse_unk"`
+	ByteFallback            bool     `json:"byte_fallback"`
+	IgnoreMerges            bool     `json:"ignore_merges"`
 }
 
 // Parse builds a Tokenizer from the bytes of a tokenizer.json. Errors do not
 // name a file; Load adds it.
 func Parse(data []byte) (*Tokenizer, error) {
-	var f fileJSON
-	if err := json.Unmarshal(data, &f); err != nil {
-		var syntaxErr *json.SyntaxError
-		if errors.As(err, &syntaxErr) {
-			return nil, fmt.Errorf("%w: not valid JSON: %v", ErrMalformed, err)
-		}
-		// Other models' vocabularies have other shapes; name the model
-		// rather than the shape.
-		if typ, ok := peekModelType(data); ok && typ != "BPE" {
-			return nil, fmt.Errorf("model type %q (only BPE): %w", typ, ErrUnsupported)
-		}
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	f, err := parseFile(data)
+	if err != nil {
+		return nil, err
 	}
 	if !isJSONNull(f.Truncation) {
 		return nil, fmt.Errorf("truncation is set: %w", ErrUnsupported)
@@ -101,7 +91,10 @@ func Parse(data []byte) (*Tokenizer, error) {
 	if t.preTokenizer, err = parsePreTokenizer(f.PreTokenizer, alphabet); err != nil {
 		return nil, err
 	}
-	if t.byteLevel, err = parseDecoder(f.Decoder, alphabet); err != nil {
+	if t.post, err = parsePostProcessor(f.PostProcessor); err != nil {
+		return nil, err
+	}
+	if t.decoder, err = parseDecoder(f.Decoder, alphabet); err != nil {
 		return nil, err
 	}
 	if err := t.setVocabulary(model.vocab, f.AddedTokens); err != nil {
@@ -110,29 +103,87 @@ func Parse(data []byte) (*Tokenizer, error) {
 	return t, nil
 }
 
-// peekModelType reads only model.type of a tokenizer.json.
-func peekModelType(data []byte) (string, bool) {
-	var peek struct {
-		Model struct {
-			Type *string `json:"type"`
-		} `json:"model"`
+// parseFile reads the top-level members of a tokenizer.json, leaving the
+// model raw. The members are found by a fast scan (see jsonscan.go); when
+// the scan fails, encoding/json reads the file again for its error message.
+func parseFile(data []byte) (*fileJSON, error) {
+	fields, err := objectFields(data)
+	if err != nil {
+		var f fileJSON
+		if jerr := json.Unmarshal(data, &f); jerr != nil {
+			err = jerr
+		}
+		var syntaxErr *json.SyntaxError
+		var scanErr *jsonSyntaxError
+		if errors.As(err, &syntaxErr) || errors.As(err, &scanErr) {
+			return nil, fmt.Errorf("%w: not valid JSON: %v", ErrMalformed, err)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if json.Unmarshal(data, &peek) != nil || peek.Model.Type == nil {
-		return "", false
+	f := &fileJSON{}
+	for _, fd := range fields {
+		var dst any
+		switch fd.key {
+		case "added_tokens":
+			dst = &f.AddedTokens
+		case "normalizer":
+			f.Normalizer = fd.value
+		case "pre_tokenizer":
+			f.PreTokenizer = fd.value
+		case "post_processor":
+			f.PostProcessor = fd.value
+		case "decoder":
+			f.Decoder = fd.value
+		case "truncation":
+			f.Truncation = fd.value
+		case "model":
+			f.Model = fd.value
+		}
+		if dst != nil {
+			if err := json.Unmarshal(fd.value, dst); err != nil {
+				return nil, fmt.Errorf("%s: %w: %v", fd.key, ErrMalformed, err)
+			}
+		}
 	}
-	return *peek.Model.Type, true
+	return f, nil
 }
 
-// parseModel builds the BPE model.
-func parseModel(mj *modelJSON) (*bpeModel, error) {
-	switch {
-	case mj == nil:
+// parseModel builds the BPE model from the raw model object.
+func parseModel(raw json.RawMessage) (*bpeModel, error) {
+	if isJSONNull(raw) {
 		return nil, fmt.Errorf("no model: %w", ErrMalformed)
+	}
+	fields, err := objectFields(raw)
+	if err != nil {
+		return nil, fmt.Errorf("model is not a JSON object: %w: %v", ErrMalformed, err)
+	}
+	// The small members go to encoding/json as an object of their own.
+	small := []byte{'{'}
+	var vocabRaw, mergesRaw json.RawMessage
+	for _, fd := range fields {
+		switch fd.key {
+		case "vocab":
+			vocabRaw = fd.value
+		case "merges":
+			mergesRaw = fd.value
+		default:
+			key, _ := json.Marshal(fd.key)
+			if len(small) > 1 {
+				small = append(small, ',')
+			}
+			small = append(append(append(small, key...), ':'), fd.value...)
+		}
+	}
+	var mj modelJSON
+	if err := json.Unmarshal(append(small, '}'), &mj); err != nil {
+		return nil, fmt.Errorf("model: %w: %v", ErrMalformed, err)
+	}
+	switch {
 	case mj.Type != nil && *mj.Type != "BPE":
 		return nil, fmt.Errorf("model type %q (only BPE): %w", *mj.Type, ErrUnsupported)
-	case mj.Vocab == nil:
+	case isJSONNull(vocabRaw):
 		return nil, fmt.Errorf("model has no vocab: %w", ErrMalformed)
-	case mj.Merges == nil:
+	case isJSONNull(mergesRaw):
 		return nil, fmt.Errorf("model has no merges: %w", ErrMalformed)
 	case mj.Dropout != nil && *mj.Dropout != 0:
 		return nil, fmt.Errorf("model dropout %v: %w", *mj.Dropout, ErrUnsupported)
@@ -141,21 +192,21 @@ func parseModel(mj *modelJSON) (*bpeModel, error) {
 	case mj.EndOfWordSuffix != nil && *mj.EndOfWordSuffix != "":
 		return nil, fmt.Errorf("model end_of_word_suffix %q: %w", *mj.EndOfWordSuffix, ErrUnsupported)
 	}
-	for tok, id := range mj.Vocab {
+	vocab, err := parseVocab(vocabRaw)
+	if err != nil {
+		return nil, fmt.Errorf("model vocab: %w: %v", ErrMalformed, err)
+	}
+	for tok, id := range vocab {
 		if id < 0 {
 			return nil, fmt.Errorf("vocab token %q has negative id %d: %w", tok, id, ErrMalformed)
 		}
 	}
-	merges, err := parseMerges(mj.Merges)
-	if err != nil {
-		return nil, err
-	}
-	m, err := newBPEModel(mj.Vocab, merges)
+	m, err := newBPEModel(vocab, mergesRaw)
 	if err != nil {
 		return nil, err
 	}
 	if mj.UnkToken != nil {
-		id, ok := mj.Vocab[*mj.UnkToken]
+		id, ok := vocab[*mj.UnkToken]
 		if !ok {
 			return nil, fmt.Errorf("unk_token %q is not in the vocabulary: %w", *mj.UnkToken, ErrMalformed)
 		}
@@ -167,71 +218,6 @@ func parseModel(mj *modelJSON) (*bpeModel, error) {
 		m.enableByteFallback()
 	}
 	return m, nil
-}
-
-// parseMerges reads merges in either format: "a b" strings (split at the
-// one space) or ["a", "b"] pairs.
-func parseMerges(raw json.RawMessage) ([][2]string, error) {
-	trimmed := bytes.TrimLeft(raw, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '[' {
-		return nil, fmt.Errorf("merges is not a list: %w", ErrMalformed)
-	}
-	inner := bytes.TrimLeft(trimmed[1:], " \t\r\n")
-	if len(inner) > 0 && inner[0] == '[' {
-		var pairs [][]string
-		if err := json.Unmarshal(raw, &pairs); err != nil {
-			return nil, fmt.Errorf("bad merges entry: %w: %v", ErrMalformed, err)
-		}
-		merges := make([][2]string, len(pairs))
-		for i, p := range pairs {
-			if len(p) != 2 {
-				return nil, fmt.Errorf("merges entry %d has %d parts, want 2: %w", i, len(p), ErrMalformed)
-			}
-			merges[i] = [2]string{p[0], p[1]}
-		}
-		return merges, nil
-	}
-	var lines []string
-	if err := json.Unmarshal(raw, &lines); err != nil {
-		return nil, fmt.Errorf("bad merges entry: %w: %v", ErrMalformed, err)
-	}
-	merges := make([][2]string, len(lines))
-	for i, line := range lines {
-		a, b, ok := cutOneSpace(line)
-		if !ok {
-			return nil, fmt.Errorf("merges entry %d %q is not two tokens separated by one space: %w", i, line, ErrMalformed)
-		}
-		merges[i] = [2]string{a, b}
-	}
-	return merges, nil
-}
-
-// cutOneSpace splits s at its only space.
-func cutOneSpace(s string) (string, string, bool) {
-	a, b, ok := strings.Cut(s, " ")
-	if !ok || strings.Contains(b, " ") {
-		return "", "", false
-	}
-	return a, b, true
-}
-
-// parseDecoder returns the byte-level alphabet for a ByteLevel decoder, or
-// nil for no decoder (tokens are then joined with spaces, as Hugging Face
-// does without one).
-func parseDecoder(raw json.RawMessage, alphabet *byteLevelAlphabet) (*byteLevelAlphabet, error) {
-	if isJSONNull(raw) {
-		return nil, nil
-	}
-	var d struct {
-		Type string `json:"type"`
-	}
-	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, fmt.Errorf("decoder: %w: %v", ErrMalformed, err)
-	}
-	if d.Type != "ByteLevel" {
-		return nil, fmt.Errorf("decoder type %q (only ByteLevel): %w", d.Type, ErrUnsupported)
-	}
-	return alphabet, nil
 }
 
 // setVocabulary fills the id tables and the added-token matchers.
@@ -283,7 +269,11 @@ func (t *Tokenizer) setVocabulary(vocab map[string]int32, added []addedTokenJSON
 		// back through TokenString) in its normalized form.
 		t.tokens[id], t.known[id] = tok.Content, true
 		if tok.Normalized {
-			t.tokens[id] = t.normalizer.apply(tok.Content)
+			s, err := t.normalizer.apply(tok.Content)
+			if err != nil {
+				return fmt.Errorf("normalize added token %q: %w", tok.Content, err)
+			}
+			t.tokens[id] = s
 		}
 	}
 
@@ -296,7 +286,7 @@ func (t *Tokenizer) setVocabulary(vocab map[string]int32, added []addedTokenJSON
 	for _, tok := range list {
 		if tok.Normalized {
 			norm = append(norm, tok)
-			normPatterns = append(normPatterns, t.normalizer.apply(tok.Content))
+			normPatterns = append(normPatterns, t.tokens[tok.ID])
 		} else {
 			raw = append(raw, tok)
 		}

@@ -3,7 +3,6 @@ package tokenizer
 import (
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
 )
@@ -18,41 +17,39 @@ type preTokenizer struct {
 	steps []preTokenStep
 }
 
-// preTokenStep is one pre-tokenizer of a Sequence: it replaces each piece
-// with zero or more pieces, appended to dst.
-type preTokenStep interface {
-	apply(dst []string, piece string) ([]string, error)
+// piece is a part of a segment on its way through the pre-tokenizer.
+// atStart marks the piece that begins at the start of the whole input
+// text (Hugging Face's original offset 0), which Metaspace's "first"
+// prepend scheme looks at.
+type piece struct {
+	text    string
+	atStart bool
 }
 
-// split returns the words of segment.
-func (p *preTokenizer) split(segment string) ([]string, error) {
-	pieces := []string{segment}
+// preTokenStep is one pre-tokenizer of a Sequence: it replaces p with zero
+// or more pieces, appended to dst.
+type preTokenStep interface {
+	apply(dst []piece, p piece) ([]piece, error)
+}
+
+// split returns the words of segment; atStart says whether the segment
+// begins the input text.
+func (p *preTokenizer) split(segment string, atStart bool) ([]piece, error) {
+	pieces := []piece{{text: segment, atStart: atStart}}
 	if p == nil {
 		return pieces, nil
 	}
 	for _, step := range p.steps {
-		next := make([]string, 0, len(pieces)*2)
-		for _, piece := range pieces {
+		next := make([]piece, 0, len(pieces)*2)
+		for _, pc := range pieces {
 			var err error
-			if next, err = step.apply(next, piece); err != nil {
+			if next, err = step.apply(next, pc); err != nil {
 				return nil, err
 			}
 		}
 		pieces = next
 	}
 	return pieces, nil
-}
-
-// splitStep is Hugging Face's Split pre-tokenizer with behavior Isolated
-// (every match and every gap between matches is a piece) or Removed (gaps
-// only).
-type splitStep struct {
-	re            *regexp2.Regexp
-	removeMatches bool
-}
-
-func (s *splitStep) apply(dst []string, piece string) ([]string, error) {
-	return splitOnRegex(dst, s.re, piece, !s.removeMatches)
 }
 
 // byteLevelStep is Hugging Face's ByteLevel pre-tokenizer: an optional
@@ -64,61 +61,21 @@ type byteLevelStep struct {
 	re             *regexp2.Regexp // nil unless use_regex
 }
 
-func (b *byteLevelStep) apply(dst []string, piece string) ([]string, error) {
-	if b.addPrefixSpace && (len(piece) == 0 || piece[0] != ' ') {
-		piece = " " + piece
+func (b *byteLevelStep) apply(dst []piece, p piece) ([]piece, error) {
+	if b.addPrefixSpace && (len(p.text) == 0 || p.text[0] != ' ') {
+		p.text = " " + p.text
 	}
 	start := len(dst)
 	if b.re == nil {
-		dst = append(dst, piece)
+		dst = append(dst, p)
 	} else {
 		var err error
-		if dst, err = splitOnRegex(dst, b.re, piece, true); err != nil {
+		if dst, err = splitPiece(dst, b.re, p, splitIsolated, false); err != nil {
 			return nil, err
 		}
 	}
 	for i := start; i < len(dst); i++ {
-		dst[i] = b.alphabet.encode(dst[i])
-	}
-	return dst, nil
-}
-
-// splitOnRegex appends the pieces of s cut at the matches of re: the gaps
-// between matches, and the matches themselves when keepMatches is set.
-// Empty pieces are dropped, as Hugging Face drops them.
-func splitOnRegex(dst []string, re *regexp2.Regexp, s string, keepMatches bool) ([]string, error) {
-	if s == "" {
-		return dst, nil
-	}
-	runes := []rune(s)
-	// byteAt[i] is the byte offset in s of rune i; byteAt[len(runes)] = len(s).
-	byteAt := make([]int, len(runes)+1)
-	off := 0
-	for i, r := range runes {
-		byteAt[i] = off
-		off += utf8.RuneLen(r)
-	}
-	byteAt[len(runes)] = off
-
-	prev := 0
-	m, err := re.FindRunesMatch(runes)
-	for ; m != nil && err == nil; m, err = re.FindNextMatch(m) {
-		if m.Length == 0 {
-			continue
-		}
-		if prev < m.Index {
-			dst = append(dst, s[byteAt[prev]:byteAt[m.Index]])
-		}
-		if keepMatches {
-			dst = append(dst, s[byteAt[m.Index]:byteAt[m.Index+m.Length]])
-		}
-		prev = m.Index + m.Length
-	}
-	if err != nil {
-		return nil, fmt.Errorf("split on pattern %q: %w", re.String(), err)
-	}
-	if prev < len(runes) {
-		dst = append(dst, s[byteAt[prev]:])
+		dst[i].text = b.alphabet.encode(dst[i].text)
 	}
 	return dst, nil
 }
@@ -126,20 +83,20 @@ func splitOnRegex(dst []string, re *regexp2.Regexp, s string, keepMatches bool) 
 // preTokenizerJSON is the part of a tokenizer.json pre-tokenizer this
 // package reads.
 type preTokenizerJSON struct {
-	Type          string            `json:"type"`
-	Pretokenizers []json.RawMessage `json:"pretokenizers"`
-	Pattern       *struct {
-		Regex  *string `json:"Regex"`
-		String *string `json:"String"`
-	} `json:"pattern"`
-	Behavior       string `json:"behavior"`
-	Invert         bool   `json:"invert"`
-	AddPrefixSpace bool   `json:"add_prefix_space"`
-	UseRegex       *bool  `json:"use_regex"`
+	Type           string            `json:"type"`
+	Pretokenizers  []json.RawMessage `json:"pretokenizers"`
+	Pattern        *patternJSON      `json:"pattern"`
+	Behavior       string            `json:"behavior"`
+	Invert         bool              `json:"invert"`
+	AddPrefixSpace *bool             `json:"add_prefix_space"`
+	UseRegex       *bool             `json:"use_regex"`
+	Replacement    *string           `json:"replacement"`
+	PrependScheme  *string           `json:"prepend_scheme"`
+	Split          *bool             `json:"split"`
 }
 
 // parsePreTokenizer builds the pre-tokenizer of a tokenizer.json: null,
-// Split, ByteLevel, or a Sequence of those.
+// Split, ByteLevel, Metaspace, or a Sequence of those.
 func parsePreTokenizer(raw json.RawMessage, alphabet *byteLevelAlphabet) (*preTokenizer, error) {
 	if isJSONNull(raw) {
 		return nil, nil
@@ -173,7 +130,7 @@ func (p *preTokenizer) add(raw json.RawMessage, alphabet *byteLevelAlphabet) err
 		p.steps = append(p.steps, step)
 		return nil
 	case "ByteLevel":
-		step := &byteLevelStep{alphabet: alphabet, addPrefixSpace: c.AddPrefixSpace}
+		step := &byteLevelStep{alphabet: alphabet, addPrefixSpace: c.AddPrefixSpace != nil && *c.AddPrefixSpace}
 		if c.UseRegex == nil || *c.UseRegex {
 			re, err := regexp2.Compile(gpt2SplitPattern, regexp2.None)
 			if err != nil {
@@ -183,37 +140,15 @@ func (p *preTokenizer) add(raw json.RawMessage, alphabet *byteLevelAlphabet) err
 		}
 		p.steps = append(p.steps, step)
 		return nil
+	case "Metaspace":
+		m, err := newMetaspace("pre_tokenizer", c.Replacement, c.PrependScheme, c.AddPrefixSpace, c.Split)
+		if err != nil {
+			return err
+		}
+		p.steps = append(p.steps, m)
+		return nil
 	case "":
 		return fmt.Errorf("pre_tokenizer without a type: %w", ErrMalformed)
 	}
 	return fmt.Errorf("pre_tokenizer type %q: %w", c.Type, ErrUnsupported)
-}
-
-// newSplitStep builds a Split pre-tokenizer.
-func newSplitStep(c preTokenizerJSON) (*splitStep, error) {
-	if c.Invert {
-		return nil, fmt.Errorf("pre_tokenizer Split with invert=true: %w", ErrUnsupported)
-	}
-	var removeMatches bool
-	switch c.Behavior {
-	case "Isolated":
-	case "Removed":
-		removeMatches = true
-	default:
-		return nil, fmt.Errorf("pre_tokenizer Split with behavior %q (only Isolated and Removed): %w", c.Behavior, ErrUnsupported)
-	}
-	var pattern string
-	switch {
-	case c.Pattern != nil && c.Pattern.Regex != nil:
-		pattern = *c.Pattern.Regex
-	case c.Pattern != nil && c.Pattern.String != nil:
-		pattern = regexp2.Escape(*c.Pattern.String)
-	default:
-		return nil, fmt.Errorf("pre_tokenizer Split without a Regex or String pattern: %w", ErrMalformed)
-	}
-	re, err := regexp2.Compile(pattern, regexp2.None)
-	if err != nil {
-		return nil, fmt.Errorf("pre_tokenizer Split pattern %q: %w: %v", pattern, ErrUnsupported, err)
-	}
-	return &splitStep{re: re, removeMatches: removeMatches}, nil
 }

@@ -2,14 +2,14 @@ package tokenizer
 
 import "sort"
 
-// Tokenizer is a loaded byte-level BPE tokenizer. It is immutable after
-// Load and safe for concurrent use.
+// Tokenizer is a loaded BPE tokenizer. It is immutable after Load and safe
+// for concurrent use.
 type Tokenizer struct {
 	model        *bpeModel
 	normalizer   *normalizer
 	preTokenizer *preTokenizer
-	// byteLevel is the ByteLevel decoder's alphabet; nil means no decoder.
-	byteLevel *byteLevelAlphabet
+	post         *postProcessor
+	decoder      *decoder
 
 	// tokens[id] is the token string of id when known[id].
 	tokens []string
@@ -29,7 +29,8 @@ func (t *Tokenizer) VocabSize() int {
 }
 
 // TokenID returns the id of a token string: an added token's content or a
-// vocabulary entry in its byte-level spelling (e.g. "Ġthe" for " the").
+// vocabulary entry as the vocabulary spells it (byte-level "Ġthe" for
+// Qwen's " the", SentencePiece "▁the" for Llama's and Gemma's).
 func (t *Tokenizer) TokenID(s string) (int, bool) {
 	if id, ok := t.addedIDs[s]; ok {
 		return id, true
@@ -40,7 +41,7 @@ func (t *Tokenizer) TokenID(s string) (int, bool) {
 
 // TokenString returns the token string of id: an added token's content
 // (normalized, for an added token marked normalized) or the vocabulary
-// entry, in its byte-level spelling.
+// entry as the vocabulary spells it.
 func (t *Tokenizer) TokenString(id int) (string, bool) {
 	if id < 0 || id >= len(t.tokens) || !t.known[id] {
 		return "", false

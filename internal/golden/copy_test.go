@@ -13,11 +13,24 @@ import (
 // (CI has it; a fresh clone alone still runs every golden test on the
 // copy).
 func TestCopyMatchesReference(t *testing.T) {
-	shared, ok := SharedDir()
-	if !ok {
-		t.Skip("no reference data set beside the repository to compare the copy with")
+	for _, set := range []struct {
+		name string
+		repo func(testing.TB) string
+	}{{"golden", Dir}, {"golden-next", NextDir}} {
+		t.Run(set.name, func(t *testing.T) {
+			shared, ok := SharedDir(set.name)
+			if !ok {
+				t.Skip("no reference data set beside the repository to compare the copy with")
+			}
+			compareTrees(t, set.repo(t), shared)
+		})
 	}
-	repo := Dir(t)
+}
+
+// compareTrees checks that repo holds exactly shared's files, byte for
+// byte (besides its provenance note).
+func compareTrees(t *testing.T, repo, shared string) {
+	t.Helper()
 	n := 0
 	err := filepath.WalkDir(shared, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -13,35 +13,53 @@ import (
 	"github.com/vlmask/vlmask/sdk/sdktest"
 )
 
-// RepoDir is the golden data's place in the repository, relative to its
-// root: a byte-for-byte copy of the project's reference data set.
-const RepoDir = "testdata/golden"
+// The golden data's places in the repository, relative to its root:
+// byte-for-byte copies of the project's reference data sets. golden-next
+// holds the cases of model families that do not run end to end yet, kept
+// apart so that tests walking the golden cases do not meet them.
+const (
+	RepoDir     = "testdata/golden"
+	RepoNextDir = "testdata/golden-next"
+)
 
 // Dir returns the repository's golden data directory. Its absence fails the
 // test: the data ships with the repository, and a test that cannot compare
 // against it proves nothing.
 func Dir(t testing.TB) string {
 	t.Helper()
+	return repoData(t, RepoDir)
+}
+
+// NextDir returns the repository's golden-next data directory (the
+// reference cases of families not yet run end to end); its absence fails
+// the test.
+func NextDir(t testing.TB) string {
+	t.Helper()
+	return repoData(t, RepoNextDir)
+}
+
+func repoData(t testing.TB, rel string) string {
+	t.Helper()
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := filepath.Join(root, filepath.FromSlash(RepoDir))
+	g := filepath.Join(root, filepath.FromSlash(rel))
 	if _, err := os.Stat(filepath.Join(g, "README.md")); err != nil {
-		t.Fatalf("golden data missing at %s (it is part of the repository: `git checkout -- %s`): %v", g, RepoDir, err)
+		t.Fatalf("golden data missing at %s (it is part of the repository: `git checkout -- %s`): %v", g, rel, err)
 	}
 	return g
 }
 
-// SharedDir is the reference data set beside the repository
-// (../shared/golden), which the repository's copy must equal; ok is false
-// when it is not there.
-func SharedDir() (dir string, ok bool) {
+// SharedDir is the reference data set name (golden or golden-next) beside
+// the repository (../shared/NAME), which the repository's copy must equal;
+// ok is false when it is not there.
+func SharedDir(name string) (dir string, ok bool) {
 	root, err := repoRoot()
 	if err != nil {
 		return "", false
 	}
-	d := filepath.Join(root, "..", "shared", "golden")
+	d := filepath.Join(root, "..", "shared", name)
 	if _, err := os.Stat(filepath.Join(d, "README.md")); err != nil {
 		return "", false
 	}
@@ -86,7 +104,19 @@ type CaseInfo struct {
 // (e.g. "qwen3_vl_*").
 func Cases(t testing.TB, pattern string) []Case {
 	t.Helper()
-	root := Dir(t)
+	return casesIn(t, Dir(t), pattern)
+}
+
+// NextCases lists the end-to-end cases under NextDir whose names match the
+// glob pattern (e.g. "llava_*").
+func NextCases(t testing.TB, pattern string) []Case {
+	t.Helper()
+	return casesIn(t, NextDir(t), pattern)
+}
+
+// casesIn lists the end-to-end cases under root matching pattern.
+func casesIn(t testing.TB, root, pattern string) []Case {
+	t.Helper()
 	dirs, err := filepath.Glob(filepath.Join(root, pattern))
 	if err != nil {
 		t.Fatal(err)

@@ -30,11 +30,11 @@ func GeneratedTokens(p *processor.Processor) func(pos, id int) sdk.Token {
 }
 
 func modelPrompt(in *processor.Input) *core.Prompt {
-	p := &core.Prompt{IDs: in.IDs, Positions: in.Positions, RopeDelta: in.RopeDelta}
+	p := &core.Prompt{IDs: in.IDs, Positions: in.Positions, RopeDelta: in.RopeDelta, TokenTypeIDs: in.TokenTypeIDs}
 	for _, im := range in.Images {
 		p.Images = append(p.Images, core.Image{
-			PixelValues: im.PixelValues, PatchDim: im.PatchDim,
-			GridT: im.GridT, GridH: im.GridH, GridW: im.GridW,
+			PixelValues: im.PixelValues, Layout: string(im.Layout), PatchDim: im.PatchDim,
+			GridT: im.GridT, GridH: im.GridH, GridW: im.GridW, Height: im.Height, Width: im.Width,
 		})
 	}
 	return p

@@ -8,8 +8,8 @@
 //
 //   cd "$(mktemp -d)" && npm init -y >/dev/null &&
 //   npm install --ignore-scripts @huggingface/jinja@0.5.11 &&
-//   node REPO/core/chattemplate/testdata/gen_rendered.mjs \
-//     REPO/../shared/golden/templates REPO/core/chattemplate/testdata
+//   node REPO/hf/chattemplate/testdata/gen_rendered.mjs \
+//     REPO/../shared/golden/templates REPO/hf/chattemplate/testdata
 //
 // It reads TESTDATA/scenarios.json and writes TESTDATA/rendered_jinja_js.json.
 import { createRequire } from 'node:module';

@@ -4,13 +4,14 @@ chat_template_utils configures it (the engine behind the golden prompts):
 an ImmutableSandboxedEnvironment with trim_blocks, lstrip_blocks and the
 loopcontrols extension, a tojson filter that is json.dumps with
 ensure_ascii=False, and the globals raise_exception and strftime_now.
-(transformers also adds an AssistantTracker extension for {% generation %}
-blocks; no Qwen template uses it.)
+transformers also adds an AssistantTracker extension for {% generation %}
+blocks (LLaVA's template has one); rendering text, it only renders the
+block's body, which the GenerationBlock extension below does too.
 
 Regenerate (needs python3 with jinja2 >= 3.1):
 
-    python3 REPO/core/chattemplate/testdata/gen_rendered.py \
-        REPO/../shared/golden/templates REPO/core/chattemplate/testdata
+    python3 REPO/hf/chattemplate/testdata/gen_rendered.py \
+        REPO/../shared/golden/templates REPO/hf/chattemplate/testdata
 
 It reads TESTDATA/scenarios.json and writes TESTDATA/rendered_jinja2_py.json.
 """
@@ -22,7 +23,22 @@ from datetime import datetime
 
 import jinja2
 import jinja2.ext
+import jinja2.nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+
+class GenerationBlock(jinja2.ext.Extension):
+    """{% generation %}...{% endgeneration %}, rendered as its body."""
+
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(["name:endgeneration"], drop_needle=True)
+        return jinja2.nodes.CallBlock(self.call_method("_render"), [], [], body).set_lineno(lineno)
+
+    def _render(self, caller):
+        return caller()
 
 
 def make_environment():
@@ -35,7 +51,7 @@ def make_environment():
     def strftime_now(fmt):
         return datetime.now().strftime(fmt)
 
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols, GenerationBlock])
     env.filters["tojson"] = tojson
     env.globals["raise_exception"] = raise_exception
     env.globals["strftime_now"] = strftime_now

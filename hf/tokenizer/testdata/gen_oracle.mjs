@@ -3,35 +3,43 @@
 // (npm tokenizers@0.23.2). oracle_test.go checks the Go tokenizer against
 // the output; it needs neither npm nor this script at run time.
 //
-// Regenerate (from any scratch directory outside the repository):
+// Regenerate (from any scratch directory outside the repository; SHARED is
+// the directory holding golden/ and golden-next/):
 //
 //   cd "$(mktemp -d)" && npm init -y >/dev/null &&
 //   npm install --ignore-scripts tokenizers@0.23.2 &&
-//   node REPO/core/tokenizer/testdata/gen_oracle.mjs \
-//     REPO/../shared/golden/tokenizer_qwen3/tokenizer.json \
-//     REPO/core/tokenizer/testdata/oracle_qwen3.json 3000 20250301 &&
-//   node REPO/core/tokenizer/testdata/gen_oracle.mjs \
-//     REPO/../shared/golden/qwen3_vl_basic/checkpoint/tokenizer.json \
-//     REPO/core/tokenizer/testdata/oracle_tiny.json 1000 20250302 &&
-//   node REPO/core/tokenizer/testdata/make_variants.mjs \
-//     REPO/../shared/golden/qwen3_vl_basic/checkpoint/tokenizer.json \
-//     REPO/core/tokenizer/testdata &&
-//   for v in flags gpt2; do node REPO/core/tokenizer/testdata/gen_oracle.mjs \
-//     REPO/core/tokenizer/testdata/variant_$v.json \
-//     REPO/core/tokenizer/testdata/oracle_$v.json 1000 20250303; done
+//   T=REPO/hf/tokenizer/testdata &&
+//   node $T/gen_oracle.mjs SHARED/golden/tokenizer_qwen3/tokenizer.json $T/oracle_qwen3.json 3000 20250301 &&
+//   node $T/gen_oracle.mjs SHARED/golden/qwen3_vl_basic/checkpoint/tokenizer.json $T/oracle_tiny.json 1000 20250302 &&
+//   node $T/make_variants.mjs SHARED/golden/qwen3_vl_basic/checkpoint/tokenizer.json $T &&
+//   for v in flags gpt2; do node $T/gen_oracle.mjs $T/variant_$v.json $T/oracle_$v.json 1000 20250303; done &&
+//   node $T/gen_oracle.mjs SHARED/golden-next/tokenizer_llama2/tokenizer.json $T/oracle_llama2.json 2000 20250401 spm &&
+//   node $T/gen_oracle.mjs SHARED/golden-next/tokenizer_gemma3/tokenizer.json.gz $T/oracle_gemma3.json 2000 20250402 spm &&
+//   node $T/gen_oracle.mjs SHARED/golden-next/llava_basic/checkpoint/tokenizer.json $T/oracle_llava_tiny.json 1000 20250403 spm &&
+//   node $T/gen_oracle.mjs SHARED/golden-next/gemma3_basic/checkpoint/tokenizer.json $T/oracle_gemma3_tiny.json 1000 20250404 spm &&
+//   node $T/make_spm_variants.mjs SHARED/golden-next/llava_basic/checkpoint/tokenizer.json \
+//     SHARED/golden-next/gemma3_basic/checkpoint/tokenizer.json $T &&
+//   for v in metaspace metaspace_split spm_flags; do
+//     node $T/gen_oracle.mjs $T/variant_$v.json $T/oracle_$v.json 1000 20250405 spm; done
 //
-// Arguments: tokenizer.json, output file, number of strings, seed. The
-// module is resolved from the current directory's node_modules.
+// Arguments: tokenizer.json (a .json.gz is unpacked to a temporary file
+// first), output file, number of strings, seed, and optionally "spm" to
+// add fragments for SentencePiece-style tokenizers (Llama, Gemma) to the
+// default ones and to record the ids with special tokens too. The module is
+// resolved from the current directory's node_modules.
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
-const [tokenizerPath, outPath, countArg = '3000', seedArg = '20250301'] = process.argv.slice(2);
+const [tokenizerPath, outPath, countArg = '3000', seedArg = '20250301', setArg = ''] = process.argv.slice(2);
 if (!tokenizerPath || !outPath) {
-  console.error('usage: node gen_oracle.mjs TOKENIZER_JSON OUT_JSON [COUNT] [SEED]');
+  console.error('usage: node gen_oracle.mjs TOKENIZER_JSON OUT_JSON [COUNT] [SEED] [spm]');
   process.exit(2);
 }
+const spm = setArg === 'spm';
 const require = createRequire(join(process.cwd(), 'noop.js'));
 const { Tokenizer } = require('tokenizers');
 const tokenizersVersion = require('tokenizers/package.json').version;
@@ -84,11 +92,34 @@ const fragments = [
   // long repeats
   'aaaaaaaaaaaaaaaaaaaa', 'ababababab', '!!!!!!!!!!!!!!!!', '\n\n\n\n\n\n', '0000000000',
 ];
+if (spm) {
+  fragments.push(
+    // the SentencePiece space and byte-token spellings, literally
+    '▁', '▁▁', ' ▁', '▁ ', '<0x0A>', '<0x20>', '<0xE2>', '<0x41>', '<0xZZ>',
+    // Llama and LLaVA specials
+    '<s>', '</s>', '<unk>', '<image>', '<pad>', ' <image> ', '<image>\n', '<image><image>', '<s> ', ' </s>',
+    'USER: ', ' ASSISTANT:', 'USER: <image>\nWhat is this? ASSISTANT:', '[INST]', '[/INST]', '<<SYS>>',
+    // Gemma specials
+    '<bos>', '<eos>', '<start_of_turn>', '<end_of_turn>', '<start_of_turn>user\n', '<start_of_turn>model\n',
+    '<start_of_image>', '<end_of_image>', '<image_soft_token>', '<mask>', '[multimodal]', '<unused0>', '<unused99>',
+    '\n\n<start_of_image>', '<end_of_image>\n\n', '<bo', 'of_turn>',
+    // runs the Gemma vocabulary has as added tokens
+    '\t\t\t', '\n\n\n\n\n\n\n\n\n\n\n\n', '                                ',
+    // words and spaces around tokens
+    ' a', 'a ', ' cat', 'The cat', ' sat on the mat.', 'What is this?', 'Describe the lines.',
+  );
+}
 
 const rand = mulberry32(Number(seedArg));
 const pick = (list) => list[Math.floor(rand() * list.length)];
 const count = Number(countArg);
-const tok = Tokenizer.fromFile(tokenizerPath);
+// Tokenizer.fromFile needs the plain JSON; a .gz is unpacked first.
+let loadPath = tokenizerPath;
+if (tokenizerPath.endsWith('.gz')) {
+  loadPath = join(mkdtempSync(join(tmpdir(), 'gen-oracle-')), 'tokenizer.json');
+  writeFileSync(loadPath, gunzipSync(readFileSync(tokenizerPath)));
+}
+const tok = Tokenizer.fromFile(loadPath);
 const cases = [];
 for (let i = 0; i < count; i++) {
   const n = 1 + Math.floor(rand() * 12);
@@ -99,7 +130,12 @@ for (let i = 0; i < count; i++) {
   const enc = await tok.encode(text, null, { addSpecialTokens: false });
   const ids = Array.from(enc.getIds());
   const decoded = await tok.decode(ids, false);
-  cases.push({ text, ids, decoded });
+  const item = { text, ids, decoded };
+  if (spm) {
+    const withSpecial = await tok.encode(text, null, { addSpecialTokens: true });
+    item.ids_special = Array.from(withSpecial.getIds());
+  }
+  cases.push(item);
 }
 
 const sha256 = createHash('sha256').update(readFileSync(tokenizerPath)).digest('hex');
@@ -107,7 +143,9 @@ const out = {
   generator: `${basename(import.meta.url)} with npm tokenizers@${tokenizersVersion}`,
   tokenizer: tokenizerPath.includes('/golden/')
     ? tokenizerPath.replace(/^.*\/golden\//, 'golden/')
-    : `testdata/${basename(tokenizerPath)}`,
+    : tokenizerPath.includes('/golden-next/')
+      ? tokenizerPath.replace(/^.*\/golden-next\//, 'golden-next/')
+      : `testdata/${basename(tokenizerPath)}`,
   tokenizer_sha256: sha256,
   seed: Number(seedArg),
   cases,
