@@ -19,6 +19,8 @@ type Decoder struct {
 	QKNorm bool
 	// QKVBias: biases on q, k and v (Qwen2); OBias: on o_proj.
 	QKVBias, OBias bool
+	// MLPBias: biases on gate, up and down (Llama's mlp_bias).
+	MLPBias bool
 	// Act is the gated MLP's activation.
 	Act Activation
 	// Sandwich: Gemma's four norms per layer — the attention output and the
@@ -111,6 +113,10 @@ func (d Decoder) DeclareLayer(ws *weights.Store, b *graph.Builder, l int, withQK
 			Gate: w.Get(n.Gate+".weight", d.Inter, d.Hidden),
 			Up:   w.Get(n.Up+".weight", d.Inter, d.Hidden),
 			Down: w.Get(n.Down+".weight", d.Hidden, d.Inter),
+
+			GateBias: w.If(d.MLPBias, n.Gate+".bias", d.Inter),
+			UpBias:   w.If(d.MLPBias, n.Up+".bias", d.Inter),
+			DownBias: w.If(d.MLPBias, n.Down+".bias", d.Hidden),
 		},
 	}
 	if d.Sandwich {
@@ -169,15 +175,18 @@ func (d Decoder) Logits(g G, q, kT *graph.Value) *graph.Value {
 	return scores
 }
 
-// AttnOut is the attention block's contribution to the residual stream
-// for head outputs heads [rows, H·hd]: o_proj, then the post-attention
-// norm in a sandwich layer.
-func (d Decoder) AttnOut(g G, lw *LayerWeights, heads *graph.Value) *graph.Value {
-	out := g.Linear(heads, lw.O, lw.OBias)
+// AttnOut is the attention output for head outputs heads [rows, H·hd]:
+// proj is o_proj's output — what the knockout table's Attn variant
+// measures, as transformers' self_attn module returns it — and resid is
+// what joins the residual stream: proj itself, or its post-attention norm
+// in a sandwich layer (Gemma).
+func (d Decoder) AttnOut(g G, lw *LayerWeights, heads *graph.Value) (proj, resid *graph.Value) {
+	proj = g.Linear(heads, lw.O, lw.OBias)
+	resid = proj
 	if d.Sandwich {
-		out = lw.PostAttnNorm.Apply(g, out)
+		resid = lw.PostAttnNorm.Apply(g, proj)
 	}
-	return out
+	return proj, resid
 }
 
 // MLPBlock is the layer's second half applied to the post-attention

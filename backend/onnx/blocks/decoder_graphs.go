@@ -65,7 +65,8 @@ func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	probs := b.Softmax(scores, -1)
 	ctx := b.MatMul(probs, b.Unsqueeze(values, 1))                         // [KVH, rep, n, hd]
 	heads := b.Reshape(b.Transpose(ctx, 2, 0, 1, 3), 0, d.Heads*d.HeadDim) // [n, H·hd]
-	mid := b.Add(hidden, d.AttnOut(g, lw, heads))
+	_, attnResid := d.AttnOut(g, lw, heads)
+	mid := b.Add(hidden, attnResid)
 	out := b.Add(mid, d.MLPBlock(g, lw, mid))
 
 	last := b.Slice(scores, []int64{-1}, []int64{math.MaxInt64}, []int64{2}) // [KVH, rep, 1, t]
@@ -80,9 +81,11 @@ func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 // at the final position it runs the rest of the layer.
 //
 // Inputs: heads [g, heads·headDim]; resid [1, hidden] (the layer's input
-// at the final position). Outputs: attn [g, hidden] (the attention
-// block's output, AttnOut) and update [g, hidden] = attn + MLPBlock(resid
-// + attn), the layer's output minus its input.
+// at the final position). Outputs: attn [g, hidden] (o_proj's output,
+// AttnOut's proj) and update [g, hidden] = a + MLPBlock(resid + a), the
+// layer's output minus its input, where a is what the attention adds to
+// the residual stream (attn, or its post-attention norm in a sandwich
+// layer).
 func (d Decoder) TailGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	dt := ws.DType()
 	g := NewMixed(fmt.Sprintf("tail%d", l), dt, d.MatMul)
@@ -93,8 +96,8 @@ func (d Decoder) TailGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	}
 	heads := b.Input(InHeads, dt, "g", d.Heads*d.HeadDim)
 	resid := b.Input(InResid, dt, 1, d.Hidden)
-	attn := d.AttnOut(g, lw, heads)
-	update := b.Add(attn, d.MLPBlock(g, lw, b.Add(resid, attn)))
+	attn, attnResid := d.AttnOut(g, lw, heads)
+	update := b.Add(attnResid, d.MLPBlock(g, lw, b.Add(resid, attnResid)))
 	b.Output(attn, OutAttn)
 	b.Output(update, OutUpdate)
 	return b.Build()
@@ -137,10 +140,12 @@ func (d Decoder) RecomputeGraph(ws *weights.Store, l int) (*graph.Model, error) 
 	probs := b.Softmax(scores, -1)
 	ctx := b.MatMul(probs, b.Unsqueeze(v, 0, 2))                                 // [g, KVH, rep, s, hd]
 	heads := b.Reshape(b.Transpose(ctx, 0, 3, 1, 2, 4), 0, 0, d.Heads*d.HeadDim) // [g, s, H·hd]
-	attn := reshapeLead(b, d.AttnOut(g, lw, b.Reshape(heads, -1, d.Heads*d.HeadDim)), heads, d.Hidden)
-	mid := b.Add(attn, hidden) // [g, s, hidden]
+	proj, attnResid := d.AttnOut(g, lw, b.Reshape(heads, -1, d.Heads*d.HeadDim))
+	attn := reshapeLead(b, proj, heads, d.Hidden)
+	res := reshapeLead(b, attnResid, heads, d.Hidden)
+	mid := b.Add(res, hidden) // [g, s, hidden]
 	mlp := reshapeLead(b, d.MLPBlock(g, lw, b.Reshape(mid, -1, d.Hidden)), heads, d.Hidden)
-	update := b.Add(attn, mlp)
+	update := b.Add(res, mlp)
 
 	lastOf := func(x *graph.Value) *graph.Value { // [g, s, w] → [g, w]
 		return b.Squeeze(b.Slice(x, []int64{-1}, []int64{math.MaxInt64}, []int64{1}), 1)

@@ -38,6 +38,11 @@ func newTestLayer(rng *rand.Rand, d Decoder) testLayer {
 	if d.OBias {
 		set(n.O+".bias", 0.2, d.Hidden)
 	}
+	if d.MLPBias {
+		set(n.Gate+".bias", 0.2, d.Inter)
+		set(n.Up+".bias", 0.2, d.Inter)
+		set(n.Down+".bias", 0.2, d.Hidden)
+	}
 	if d.QKNorm {
 		set(n.QNorm+".weight", 0.3, d.HeadDim)
 		set(n.KNorm+".weight", 0.3, d.HeadDim)
@@ -89,7 +94,7 @@ func (tl testLayer) w(name string) []float64 {
 type layerResult struct {
 	out        []float64 // [T, hidden]
 	heads      []float64 // [T, H·hd], before o_proj
-	attn       []float64 // [T, hidden], the attention block's output
+	attn       []float64 // [T, hidden], o_proj's output (the Attn variant)
 	scoresLast []float64 // [H, T]
 }
 
@@ -147,17 +152,18 @@ func (tl testLayer) forward(x, cos, sin []float64, allowed func(i, j int) bool, 
 		}
 	}
 	res.attn = refLinear(res.heads, tl.w(n.O+".weight"), tl.w(n.O+".bias"), H*hd, hid)
+	attn := res.attn
 	if d.Sandwich {
-		res.attn = refNorm(d.Norm, res.attn, tl.w(n.PostAttnNorm+".weight"), nil, hid, d.Eps)
+		attn = refNorm(d.Norm, attn, tl.w(n.PostAttnNorm+".weight"), nil, hid, d.Eps)
 	}
-	mid := add(x, res.attn)
+	mid := add(x, attn)
 	m := refNorm(d.Norm, mid, tl.w(n.PreMLPNorm+".weight"), nil, hid, d.Eps)
-	gate := refLinear(m, tl.w(n.Gate+".weight"), nil, hid, int(d.Inter))
-	up := refLinear(m, tl.w(n.Up+".weight"), nil, hid, int(d.Inter))
+	gate := refLinear(m, tl.w(n.Gate+".weight"), tl.w(n.Gate+".bias"), hid, int(d.Inter))
+	up := refLinear(m, tl.w(n.Up+".weight"), tl.w(n.Up+".bias"), hid, int(d.Inter))
 	for i := range gate {
 		gate[i] = refAct(d.Act, gate[i]) * up[i]
 	}
-	mlp := refLinear(gate, tl.w(n.Down+".weight"), nil, int(d.Inter), hid)
+	mlp := refLinear(gate, tl.w(n.Down+".weight"), tl.w(n.Down+".bias"), int(d.Inter), hid)
 	if d.Sandwich {
 		mlp = refNorm(d.Norm, mlp, tl.w(n.PostMLPNorm+".weight"), nil, hid, d.Eps)
 	}
@@ -179,7 +185,10 @@ func testDecoders() map[string]Decoder {
 	gemma.Scale = math.Pow(24, -0.5)
 	capped := base
 	capped.Softcap = 1.5
-	return map[string]Decoder{"llama": llama, "qwen2 (qkv bias)": qwen2, "qwen3 (q/k norm, o bias)": qwen3, "gemma3 (sandwich)": gemma, "soft cap": capped}
+	mlpBias := base
+	mlpBias.MLPBias, mlpBias.QKVBias, mlpBias.OBias = true, true, true
+	return map[string]Decoder{"llama": llama, "qwen2 (qkv bias)": qwen2, "qwen3 (q/k norm, o bias)": qwen3, "gemma3 (sandwich)": gemma,
+		"soft cap": capped, "llama (attention and mlp bias)": mlpBias}
 }
 
 // causalWindow allows keys at or before the query, within window when
