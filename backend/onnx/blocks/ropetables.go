@@ -82,3 +82,37 @@ func (r RopeTables) axes() []int {
 	}
 	return axis
 }
+
+// Llama3Scaling is rope_scaling of rope_type "llama3" (Llama 3.1 and
+// later): wavelengths longer than OriginalMax/LowFreqFactor are stretched
+// by Factor, those shorter than OriginalMax/HighFreqFactor kept, and the
+// ones between interpolated.
+type Llama3Scaling struct {
+	Factor, LowFreqFactor, HighFreqFactor float64
+	OriginalMax                           int
+}
+
+// RopeInvFreqLlama3 is RopeInvFreq(theta, dim, 0) rescaled by s, in
+// float32 as transformers computes it (its Python constants taken as
+// float32 operands).
+func RopeInvFreqLlama3(theta float64, dim int, s Llama3Scaling) []float32 {
+	inv := RopeInvFreq(theta, dim, 0)
+	factor := float32(s.Factor)
+	low := float32(s.LowFreqFactor)
+	old := float32(s.OriginalMax)
+	lowWavelen := float32(float64(s.OriginalMax) / s.LowFreqFactor)
+	highWavelen := float32(float64(s.OriginalMax) / s.HighFreqFactor)
+	for i, f := range inv {
+		wavelen := float32(2*math.Pi) / f
+		scaled := f
+		if wavelen > lowWavelen {
+			scaled = f / factor
+		}
+		if !(wavelen < highWavelen) && !(wavelen > lowWavelen) {
+			smooth := (old/wavelen - low) / float32(s.HighFreqFactor-s.LowFreqFactor)
+			scaled = (1-smooth)*scaled/factor + smooth*scaled
+		}
+		inv[i] = scaled
+	}
+	return inv
+}
