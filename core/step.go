@@ -160,7 +160,35 @@ func KnockoutVectors(ctx context.Context, p LayerProbe, spec Spec, groups []sdk.
 	if err != nil {
 		return nil, err
 	}
+	v.keepUnseen(spec, len(groups))
 	return v, nil
+}
+
+// keepUnseen gives every group that the final query does not attend at all
+// — baseline mass exactly 0 in every head, such as keys outside a sliding
+// window — the baseline vectors themselves as its knocked-out vectors.
+// Masking keys whose weight is already 0 changes nothing (o' = o exactly,
+// and the rest of the layer sees the same input), so every metric sees
+// identical vectors and scores the row as no change at all, whatever
+// rounding a batched tail or recompute run would add.
+func (v *LayerVectors) keepUnseen(spec Spec, groups int) {
+	heads := spec.NumHeads
+	for i := 0; i < groups; i++ {
+		unseen := true
+		for _, m := range v.Mass[i*heads : (i+1)*heads] {
+			if m != 0 {
+				unseen = false
+				break
+			}
+		}
+		if !unseen {
+			continue
+		}
+		for _, part := range [][]float64{v.Heads, v.Attn, v.Update} {
+			width := len(part) / (groups + 1)
+			copy(part[(i+1)*width:(i+2)*width], part[:width])
+		}
+	}
 }
 
 // emit scores one layer with every metric and writes its rows.
