@@ -2,14 +2,15 @@ package goldenmodel
 
 import (
 	"context"
-	"math"
 
+	"github.com/vlmask/vlmask/plugins/metrics"
 	"github.com/vlmask/vlmask/sdk"
 )
 
-// distances is a minimal l2/cosine metric for the golden checks,
-// computed in float64 as torch.nn.functional.cosine_similarity (eps 1e-8
-// on each norm).
+// distances is the built-in l2/cosine metric (plugins/metrics'
+// L2Distance and CosineDistance: float64 from the float32 vectors, as
+// torch.nn.functional.cosine_similarity with eps 1e-8 on each norm) run in
+// process, for the golden checks.
 type distances struct{ sdk.MetricBase }
 
 func (distances) Describe(context.Context) (sdk.Description, error) {
@@ -26,18 +27,8 @@ func (distances) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreRespon
 	for _, b := range req.Batches {
 		for g := range req.Groups {
 			m := b.Masked[g*b.Dim : (g+1)*b.Dim]
-			var d2, dot, nb, nm float64
-			for k, x := range b.Baseline {
-				y := float64(m[k])
-				d := y - float64(x)
-				d2 += d * d
-				dot += float64(x) * y
-				nb += float64(x) * float64(x)
-				nm += y * y
-			}
-			l2.Values = append(l2.Values, float32(math.Sqrt(d2)))
-			c := dot / (math.Max(math.Sqrt(nb), 1e-8) * math.Max(math.Sqrt(nm), 1e-8))
-			cos.Values = append(cos.Values, float32(1-c))
+			l2.Values = append(l2.Values, float32(metrics.L2Distance(b.Baseline, m)))
+			cos.Values = append(cos.Values, float32(metrics.CosineDistance(b.Baseline, m)))
 		}
 	}
 	return sdk.ScoreResponse{Columns: []sdk.Column{l2, cos}}, nil

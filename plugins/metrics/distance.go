@@ -20,14 +20,30 @@ func L2Distance(b, m []float32) float64 {
 // cosine_similarity semantics: max(‖b‖, eps) and max(‖m‖, eps) are
 // clamped separately, and cos = Σ (b_i/‖b‖)(m_i/‖m‖). A zero vector
 // therefore has cosine 0 (distance 1) with anything.
+//
+// When neither norm is clamped both quotients are unit vectors and
+// 1 − cos = ½‖b/‖b‖ − m/‖m‖‖², which is how it is computed then: the
+// distance of a vector to itself is exactly 0 (a key the final query
+// never attends, outside a sliding window, leaves the vectors unchanged,
+// and its rows read 0 as the reference writes them), and a tiny distance
+// does not drown in the rounding of 1 − (a sum near 1).
 func CosineDistance(b, m []float32) float64 {
 	var nb, nm float64
 	for i := range b {
 		nb += float64(b[i]) * float64(b[i])
 		nm += float64(m[i]) * float64(m[i])
 	}
-	nb = max(math.Sqrt(nb), CosineEps)
-	nm = max(math.Sqrt(nm), CosineEps)
+	nb, nm = math.Sqrt(nb), math.Sqrt(nm)
+	if nb >= CosineEps && nm >= CosineEps {
+		var d2 float64
+		for i := range b {
+			d := float64(b[i])/nb - float64(m[i])/nm
+			d2 += d * d
+		}
+		return d2 / 2
+	}
+	nb = max(nb, CosineEps)
+	nm = max(nm, CosineEps)
 	var cos float64
 	for i := range b {
 		cos += (float64(b[i]) / nb) * (float64(m[i]) / nm)

@@ -13,11 +13,13 @@ func TestDistances(t *testing.T) {
 		b, m       []float32
 		l2, cosine float64
 	}{
-		"identical":       {b: []float32{1, 2, 3}, m: []float32{1, 2, 3}, l2: 0, cosine: 0},
-		"orthogonal":      {b: []float32{1, 0}, m: []float32{0, 2}, l2: math.Sqrt(5), cosine: 1},
-		"opposite":        {b: []float32{1, -2}, m: []float32{-1, 2}, l2: 2 * math.Sqrt(5), cosine: 2},
-		"scaled":          {b: []float32{3, 4}, m: []float32{6, 8}, l2: 5, cosine: 0},
-		"zero vs nonzero": {b: []float32{0, 0}, m: []float32{1, 0}, l2: 1, cosine: 1},
+		"identical": {b: []float32{1, 2, 3}, m: []float32{1, 2, 3}, l2: 0, cosine: 0},
+		// 1 − Σ(b_i/‖b‖)² is 1.1e-16 here, not 0.
+		"identical, rounding": {b: []float32{0.1, -0.7, 3.3, 1e-3, 0.25}, m: []float32{0.1, -0.7, 3.3, 1e-3, 0.25}, l2: 0, cosine: 0},
+		"orthogonal":          {b: []float32{1, 0}, m: []float32{0, 2}, l2: math.Sqrt(5), cosine: 1},
+		"opposite":            {b: []float32{1, -2}, m: []float32{-1, 2}, l2: 2 * math.Sqrt(5), cosine: 2},
+		"scaled":              {b: []float32{3, 4}, m: []float32{6, 8}, l2: 5, cosine: 0},
+		"zero vs nonzero":     {b: []float32{0, 0}, m: []float32{1, 0}, l2: 1, cosine: 1},
 		// PyTorch clamps each norm to eps on its own: (1e-9/1e-8)² = 0.01.
 		// Clamping the product of the norms instead would give 1 − 1e-10.
 		"both below eps": {b: []float32{1e-9, 0}, m: []float32{1e-9, 0}, l2: 0, cosine: 0.99},
@@ -29,7 +31,11 @@ func TestDistances(t *testing.T) {
 			if got := metrics.L2Distance(tc.b, tc.m); math.Abs(got-tc.l2) > 1e-12*max(1, tc.l2) {
 				t.Errorf("L2Distance = %.17g, want %.17g", got, tc.l2)
 			}
-			if got := metrics.CosineDistance(tc.b, tc.m); math.Abs(got-tc.cosine) > 1e-7 {
+			got := metrics.CosineDistance(tc.b, tc.m)
+			if tc.cosine == 0 && tc.l2 == 0 && got != 0 {
+				t.Errorf("CosineDistance of identical vectors = %g, want exactly 0", got)
+			}
+			if math.Abs(got-tc.cosine) > 1e-7 {
 				t.Errorf("CosineDistance = %.17g, want %.17g", got, tc.cosine)
 			}
 		})
