@@ -24,7 +24,9 @@ type generationJSON struct {
 }
 
 // CheckForward compares m's forward pass on c's prompt with the golden
-// tensors: image embeddings and per-layer image features, every layer's
+// tensors: the vision tower's features (when the case has them: the
+// input of a separate projector), image embeddings and per-layer image
+// features, every layer's
 // input and output at every prompt position, all prompt logits, then each
 // greedy step's logits, token and top-5 probabilities.
 func CheckForward(t *testing.T, m *decoder.Model, c golden.Case) {
@@ -56,6 +58,13 @@ func checkForward(t *testing.T, m *decoder.Model, c golden.Case, ratio float64) 
 		feat, err := m.EncodeImage(ctx, im)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if f.Has("f64.vision_features") {
+			want, shape := golden.Float64s(t, f, "f64.vision_features")
+			if feat.FeatureWidth != int(shape[len(shape)-1]) {
+				t.Errorf("vision features %d wide, want %v", feat.FeatureWidth, shape)
+			}
+			golden.Compare(t, "vision_features", feat.Features, want, tol.Quantity(t, "vision_features"))
 		}
 		want, _ := golden.Float64s(t, f, "f64.image_embeds")
 		golden.Compare(t, "image_embeds", feat.Embeds, want, tol.Quantity(t, "image_embeds"))

@@ -75,4 +75,11 @@ type ImageFeatures struct {
 	// LayerAdds[l] [Tokens, hidden], when present, is added to the image
 	// tokens' hidden states after decoder layer l (Qwen3-VL's DeepStack).
 	LayerAdds [][]float64
+	// Features, when the family's tower feeds a separate multimodal
+	// projector (LLaVA, Gemma 3), are the tower's own output that the
+	// projector reads, row-major and FeatureWidth wide: LLaVA's selected
+	// hidden states, Gemma 3's last_hidden_state. The decoder does not use
+	// them; golden checks compare them with the reference.
+	Features     []float64
+	FeatureWidth int
 }
