@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
+	"github.com/vlmask/vlmask/backend/onnx/gemma3"
+	"github.com/vlmask/vlmask/backend/onnx/llava"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/backend/onnx/qwen2vl"
 	"github.com/vlmask/vlmask/backend/onnx/qwen3vl"
@@ -27,6 +29,8 @@ func All() []Family {
 	return []Family{
 		{Name: "Qwen3-VL / Qwen3", ModelTypes: qwen3vl.ModelTypes(), Load: qwen3vl.Load},
 		{Name: "Qwen2-VL / Qwen2.5-VL", ModelTypes: qwen2vl.ModelTypes(), Load: qwen2vl.Load},
+		{Name: "LLaVA-1.5", ModelTypes: llava.ModelTypes(), Load: llava.Load},
+		{Name: "Gemma 3", ModelTypes: gemma3.ModelTypes(), Load: gemma3.Load},
 	}
 }
 
