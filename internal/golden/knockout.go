@@ -131,6 +131,13 @@ func (c Case) CompareKnockoutRows(t testing.TB, got []results.Row, keep func(Kno
 		}
 		check("l2_distance", g.L2Distance, w.L2)
 		check("cosine_distance", g.CosineDistance, w.Cosine)
+		if w.L2 == 0 && w.Cosine == 0 && (g.L2Distance != 0 || g.CosineDistance != 0) {
+			// A key the final row does not see (outside a sliding window):
+			// masking it changes nothing, and the reference writes the row as
+			// exact zeros.
+			fail("row %d (step %d, layer %d, pos %d, %s): l2 %v, cosine %v: want exact zeros (the final row does not attend to this key)",
+				i, w.Step, w.Layer, w.Position, w.Variant, g.L2Distance, g.CosineDistance)
+		}
 		if g.HasAttentionWeight != w.HasWeight {
 			fail("row %d: attention_weight present %v, want %v", i, g.HasAttentionWeight, w.HasWeight)
 		} else if w.HasWeight {
