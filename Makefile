@@ -40,8 +40,10 @@ test: golden-check ort test-tools lint proto-check ## Run every test, lint and p
 .PHONY: golden-check
 golden-check: ## Fail unless the golden reference data the tests compare against is in the repository
 	@test -f testdata/golden/README.md || { echo "make test: testdata/golden/README.md is missing: the golden reference data is part of the repository (git checkout -- testdata/golden)"; exit 1; }
-	@for c in qwen3_vl_basic qwen3_vl_resize qwen3_vl_textonly qwen3_text qwen2_vl_basic qwen2_5_vl_basic tokenizer_qwen3 imageproc templates; do \
+	@for c in qwen3_vl_basic qwen3_vl_resize qwen3_vl_textonly qwen3_text qwen2_vl_basic qwen2_5_vl_basic llava_basic gemma3_basic tokenizer_qwen3 imageproc templates; do \
 		test -d testdata/golden/$$c || { echo "make test: golden case testdata/golden/$$c is missing"; exit 1; }; done
+	@for c in tokenizer_llama2 tokenizer_gemma3; do \
+		test -d testdata/golden-next/$$c || { echo "make test: golden fixture testdata/golden-next/$$c is missing"; exit 1; }; done
 
 FUZZTIME ?= 30s
 .PHONY: fuzz

@@ -11,11 +11,11 @@ import (
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
-// TestLoadLlavaGemma3Golden loads the LLaVA and Gemma 3 golden-next
+// TestLoadLlavaGemma3Golden loads the LLaVA and Gemma 3 golden
 // checkpoints and checks the values their config.json and
 // generation_config.json hold (see that README's "Model shapes").
 func TestLoadLlavaGemma3Golden(t *testing.T) {
-	root := golden.NextDir(t)
+	root := golden.Dir(t)
 	tests := []struct {
 		name      string
 		family    Family

@@ -8,13 +8,14 @@ import (
 	"github.com/vlmask/vlmask/hf/safetensors"
 )
 
-// TestGoldenEndToEndPixelValues checks every end-to-end golden case with an
-// image: ProcessFile on input/image.png with the checkpoint's
+// TestGoldenEndToEndPixelValues checks every end-to-end Qwen golden case
+// with an image (the LLaVA and Gemma 3 ones: TestGoldenViTPixelValues):
+// ProcessFile on input/image.png with the checkpoint's
 // preprocessor_config.json must give expected/golden.safetensors'
 // pixel_values bit for bit, and its image_grid_thw.
 func TestGoldenEndToEndPixelValues(t *testing.T) {
 	root := goldenDir(t)
-	images, err := filepath.Glob(filepath.Join(root, "*", "input", "image.png"))
+	images, err := filepath.Glob(filepath.Join(root, "qwen*", "input", "image.png"))
 	if err != nil {
 		t.Fatal(err)
 	}

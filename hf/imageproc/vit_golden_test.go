@@ -11,11 +11,11 @@ import (
 
 // TestGoldenViTPixelValues checks the LLaVA (CLIPImageProcessor: shortest
 // edge 56 by bicubic, center crop 56×56) and Gemma 3 (Gemma3ImageProcessor:
-// 64×64 by bilinear) golden-next cases: ProcessViT on input/image.png with
+// 64×64 by bilinear) golden cases: ProcessViT on input/image.png with
 // the checkpoint's preprocessor_config.json must give
 // expected/golden.safetensors' pixel_values bit for bit.
 func TestGoldenViTPixelValues(t *testing.T) {
-	root := golden.NextDir(t)
+	root := golden.Dir(t)
 	for _, tc := range []struct {
 		name           string
 		defaults       ViTConfig

@@ -12,13 +12,13 @@ import (
 )
 
 // TestGoldenProcessLlavaGemma3 runs the whole front end on the LLaVA and
-// Gemma 3 golden-next cases, from the checkpoint directory, image file and
+// Gemma 3 golden cases, from the checkpoint directory, image file and
 // prompt, and checks everything the model receives against transformers:
 // rendered text, input ids (one <s> or <bos>), token_type_ids, pixel
 // values (bitwise, channels first), 1-D position ids, the image token
 // grid, and the token table.
 func TestGoldenProcessLlavaGemma3(t *testing.T) {
-	for _, c := range golden.NextCases(t, "*") {
+	for _, c := range slices.Concat(golden.Cases(t, "llava_*"), golden.Cases(t, "gemma3_*")) {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
 			p, err := Load(c.Checkpoint(), nil)

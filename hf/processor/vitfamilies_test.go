@@ -12,12 +12,12 @@ import (
 	"github.com/vlmask/vlmask/internal/golden"
 )
 
-// copyCheckpoint copies a golden-next checkpoint's small files (not the
+// copyCheckpoint copies a LLaVA or Gemma 3 golden checkpoint's small files (not the
 // weights) into a fresh directory and applies edits to its JSON files:
 // file name → key → new value (nil deletes the key).
 func copyCheckpoint(t *testing.T, name string, edits map[string]map[string]any) string {
 	t.Helper()
-	src := filepath.Join(golden.NextDir(t), name, "checkpoint")
+	src := filepath.Join(golden.Dir(t), name, "checkpoint")
 	dst := t.TempDir()
 	entries, err := os.ReadDir(src)
 	if err != nil {
@@ -87,7 +87,7 @@ func TestLlavaGemma3WideImage(t *testing.T) {
 	} {
 		t.Run(tc.checkpoint, func(t *testing.T) {
 			path, sha := referenceImage(t, "wide_300x90.png", tc.config)
-			p, err := Load(filepath.Join(golden.NextDir(t), tc.checkpoint, "checkpoint"), nil)
+			p, err := Load(filepath.Join(golden.Dir(t), tc.checkpoint, "checkpoint"), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +129,7 @@ func TestLlavaGemma3TextOnly(t *testing.T) {
 		{"gemma3_basic", 2, true},
 	} {
 		t.Run(tc.checkpoint, func(t *testing.T) {
-			p, err := Load(filepath.Join(golden.NextDir(t), tc.checkpoint, "checkpoint"), nil)
+			p, err := Load(filepath.Join(golden.Dir(t), tc.checkpoint, "checkpoint"), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +173,7 @@ func TestLlavaFullStrategy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := golden.NextCases(t, "llava_basic")[0]
+	c := golden.Cases(t, "llava_basic")[0]
 	res, err := p.Process(Request{Messages: p.UserPrompt("Two?", 2), Images: []string{c.ImagePaths()[0], c.ImagePaths()[0]}})
 	if err != nil {
 		t.Fatal(err)
@@ -196,9 +196,9 @@ func TestLlavaFullStrategy(t *testing.T) {
 // TestLlavaGemma3Refusals checks placeholder counts and inconsistent
 // processor settings.
 func TestLlavaGemma3Refusals(t *testing.T) {
-	img := golden.NextCases(t, "llava_basic")[0].ImagePaths()[0]
+	img := golden.Cases(t, "llava_basic")[0].ImagePaths()[0]
 	for _, name := range []string{"llava_basic", "gemma3_basic"} {
-		p, err := Load(filepath.Join(golden.NextDir(t), name, "checkpoint"), nil)
+		p, err := Load(filepath.Join(golden.Dir(t), name, "checkpoint"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

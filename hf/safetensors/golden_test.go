@@ -54,7 +54,7 @@ func TestGoldenFilesReadCompletely(t *testing.T) {
 						}
 					}
 					n = len(v)
-				case I64:
+				case I64, U8: // U8: the LLaVA and Gemma 3 cases' attention masks
 					v, err := tensor.Int64()
 					if err != nil {
 						t.Fatal(err)

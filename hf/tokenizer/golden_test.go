@@ -95,12 +95,13 @@ type endToEndCase struct {
 	genText   string
 }
 
-// loadEndToEndCases loads every case directory under the golden data that
-// has a checkpoint.
+// loadEndToEndCases loads every Qwen case directory under the golden data
+// (byte-level BPE, <|image_pad|>; the LLaVA and Gemma 3 ones are checked by
+// spm_golden_test.go).
 func loadEndToEndCases(t *testing.T) []endToEndCase {
 	t.Helper()
 	golden := goldenDir(t)
-	dirs, err := filepath.Glob(filepath.Join(golden, "*", "checkpoint", FileName))
+	dirs, err := filepath.Glob(filepath.Join(golden, "qwen*", "checkpoint", FileName))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no golden cases with a checkpoint under %s (%v)", golden, err)
 	}

@@ -54,12 +54,12 @@ func TestSentencePieceCases(t *testing.T) {
 }
 
 // TestNextCaseGenerations checks the tiny LLaVA and Gemma 3 tokenizers'
-// decoding of the golden-next cases' generated tokens, one at a time and
+// decoding of the LLaVA and Gemma 3 golden cases' generated tokens, one at a time and
 // together, against transformers' texts.
 func TestNextCaseGenerations(t *testing.T) {
 	for _, name := range []string{"llava_basic", "gemma3_basic"} {
 		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join(nextDir(t), name)
+			dir := filepath.Join(goldenDir(t), name)
 			tok, err := LoadDir(filepath.Join(dir, "checkpoint"))
 			if err != nil {
 				t.Fatal(err)

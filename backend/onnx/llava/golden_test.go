@@ -38,7 +38,7 @@ func loadDirErr(rt *ort.Runtime, dir string, opts decoder.Options) (*decoder.Mod
 func TestGoldenForward(t *testing.T) {
 	rt := orttest.Runtime(t)
 	for _, dev := range goldenmodel.Devices() {
-		for _, c := range golden.NextCases(t, goldenPattern) {
+		for _, c := range golden.Cases(t, goldenPattern) {
 			t.Run(dev.String()+"/"+c.Name, func(t *testing.T) {
 				m := loadDir(t, rt, c.Checkpoint(), decoder.Options{Session: ort.SessionOptions{Device: dev}})
 				goldenmodel.CheckForward(t, m, c)
@@ -49,7 +49,7 @@ func TestGoldenForward(t *testing.T) {
 
 func TestGoldenForwardFloat64(t *testing.T) {
 	rt := orttest.Runtime(t)
-	for _, c := range golden.NextCases(t, goldenPattern) {
+	for _, c := range golden.Cases(t, goldenPattern) {
 		t.Run(c.Name, func(t *testing.T) {
 			m := loadDir(t, rt, c.Checkpoint(), decoder.Options{DType: graph.Float64})
 			goldenmodel.CheckFloat64Logits(t, m, c, 2e-6)
@@ -62,7 +62,7 @@ func TestGoldenForwardFloat64(t *testing.T) {
 func TestGoldenKnockout(t *testing.T) {
 	rt := orttest.Runtime(t)
 	for _, dev := range goldenmodel.Devices() {
-		for _, c := range golden.NextCases(t, goldenPattern) {
+		for _, c := range golden.Cases(t, goldenPattern) {
 			cfg, err := checkpoint.Load(c.Checkpoint())
 			if err != nil {
 				t.Fatal(err)
