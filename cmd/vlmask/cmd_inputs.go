@@ -32,6 +32,8 @@ type inputsJSON struct {
 	Images      []imageJSON `json:"images"`
 	PositionIDs [3][]int64  `json:"position_ids"`
 	RopeDelta   int64       `json:"rope_delta"`
+	// TokenTypeIDs are Gemma 3's token_type_ids (1 at image tokens).
+	TokenTypeIDs []int `json:"token_type_ids,omitempty"`
 }
 
 type imageJSON struct {
@@ -55,7 +57,8 @@ func (a *app) inputs(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := inputsJSON{Rendered: res.Rendered, InputIDs: res.Prompt.IDs, Tokens: run.AnalysisInput(res).Tokens, PositionIDs: res.Prompt.Positions, RopeDelta: res.Prompt.RopeDelta}
+	out := inputsJSON{Rendered: res.Rendered, InputIDs: res.Prompt.IDs, Tokens: run.AnalysisInput(res).Tokens, PositionIDs: res.Prompt.Positions, RopeDelta: res.Prompt.RopeDelta,
+		TokenTypeIDs: res.Prompt.TokenTypeIDs}
 	for k, d := range res.ImageDetails {
 		im := res.Prompt.Images[k]
 		out.Images = append(out.Images, imageJSON{

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 func TestGenerateJSON(t *testing.T) {
 	needRuntime(t)
 	var cases []golden.Case
-	for _, pattern := range []string{"qwen3_*", "qwen2_*"} {
+	for _, pattern := range []string{"qwen3_*", "qwen2_*", "llava_*", "gemma3_*"} {
 		cases = append(cases, golden.Cases(t, pattern)...)
 	}
 	for _, c := range cases {
@@ -90,6 +91,35 @@ func TestInputsJSON(t *testing.T) {
 	rendered, _ := os.ReadFile(c.Expected("prompt_rendered.txt"))
 	if !strings.Contains(text.stdout, strings.Split(string(rendered), "\n")[1]) || !strings.Contains(text.stdout, "image_grid_thw [1 14 20]") {
 		t.Errorf("inputs text output:\n%s", text.stdout)
+	}
+}
+
+// TestInputsJSONViTFamilies: `vlmask inputs --json` on the LLaVA and
+// Gemma 3 golden cases reports transformers' ids, Gemma 3's token_type_ids,
+// channels-first pixel values and each image's token grid.
+func TestInputsJSONViTFamilies(t *testing.T) {
+	for _, c := range append(golden.Cases(t, "llava_*"), golden.Cases(t, "gemma3_*")...) {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			res := mustRun(t, t.TempDir(), "inputs", "--model", c.Checkpoint(), "--image", c.ImagePaths()[0], "--prompt", c.Input("prompt.txt"), "--json")
+			var got inputsJSON
+			if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+				t.Fatal(err)
+			}
+			var want struct {
+				IDs        []int    `json:"input_ids"`
+				Types      []int    `json:"token_type_ids"`
+				Grid       [][2]int `json:"image_token_grid"`
+				PixelShape []int    `json:"pixel_values_shape"`
+			}
+			golden.ReadJSON(t, c.Expected("input_ids.json"), &want)
+			if !slices.Equal(got.InputIDs, want.IDs) || !slices.Equal(got.TokenTypeIDs, want.Types) {
+				t.Errorf("ids %v, token types %v\nwant %v, %v", got.InputIDs, got.TokenTypeIDs, want.IDs, want.Types)
+			}
+			if len(got.Images) != 1 || got.Images[0].MergedGrid != want.Grid[0] || !slices.Equal(got.Images[0].PixelValuesShape, want.PixelShape[1:]) {
+				t.Errorf("images %+v, want grid %v and pixel values %v", got.Images, want.Grid, want.PixelShape)
+			}
+		})
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 func visionCases(t *testing.T) []golden.Case {
 	t.Helper()
 	var out []golden.Case
-	for _, pattern := range []string{"qwen3_vl_*", "qwen2_vl_*", "qwen2_5_vl_*"} {
+	for _, pattern := range []string{"qwen3_vl_*", "qwen2_vl_*", "qwen2_5_vl_*", "llava_*", "gemma3_*"} {
 		out = append(out, golden.Cases(t, pattern)...)
 	}
 	return out
