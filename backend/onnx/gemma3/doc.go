@@ -8,9 +8,12 @@
 // features are scattered in unscaled), Gemma's RMSNorm with (1 + w), four
 // norms per layer (the attention and MLP outputs are normalised before
 // they join the residual stream), q/k norms, a GELU-tanh gated MLP,
-// attention logits scaled by query_pre_attn_scalar^-½ and soft-capped when
-// attn_logit_softcapping is set, final logits soft-capped when
-// final_logit_softcapping is set, and lm_head tied to the embeddings.
+// attention logits scaled by query_pre_attn_scalar^-½, and lm_head tied to
+// the embeddings. Neither soft cap of config.json applies, as in
+// transformers: Gemma3Attention never passes attn_logit_softcapping to its
+// attention function, and Gemma3ForConditionalGeneration (unlike the
+// text-only Gemma3ForCausalLM) never caps its logits with
+// final_logit_softcapping.
 // layer_types says which layers attend within sliding_window keys (local
 // RoPE: rope_local_base_freq, unscaled) and which attend to everything
 // (global RoPE: rope_theta with rope_scaling, "linear" in the published

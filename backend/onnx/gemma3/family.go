@@ -66,7 +66,9 @@ func NewSpec(cfg *checkpoint.Config, set *safetensors.Set) (decoder.Spec, error)
 			HeadDim: int64(tc.HeadDim), Inter: int64(tc.IntermediateSize), Vocab: int64(tc.VocabSize),
 			Eps: tc.RMSNormEps, Norm: blocks.OffsetRMSNorm, QKNorm: true, Sandwich: true,
 			QKVBias: tc.AttentionBias, OBias: tc.OProjBias, Act: act,
-			Scale: 1 / math.Sqrt(tc.QueryPreAttnScalar), Softcap: tc.AttnLogitSoftcapping,
+			// No attention soft cap: Gemma3Attention never hands
+			// attn_logit_softcapping to its attention function.
+			Scale:  1 / math.Sqrt(tc.QueryPreAttnScalar),
 			Prefix: names.text, Names: blocks.GemmaNames(),
 		},
 		Ropes: []blocks.RopeTables{
@@ -75,8 +77,11 @@ func NewSpec(cfg *checkpoint.Config, set *safetensors.Set) (decoder.Spec, error)
 		},
 		Embedding: names.text + "embed_tokens.weight",
 		// Gemma3TextScaledWordEmbedding keeps √hidden in a float32 buffer.
-		EmbedScale:          float64(float32(math.Sqrt(float64(tc.HiddenSize)))),
-		Head:                blocks.Head{Norm: names.text + "norm.weight", Unembed: names.lmHead, Softcap: tc.FinalLogitSoftcapping},
+		EmbedScale: float64(float32(math.Sqrt(float64(tc.HiddenSize)))),
+		// No logit soft cap: Gemma3ForConditionalGeneration's forward
+		// never applies final_logit_softcapping (only the text-only
+		// Gemma3ForCausalLM does).
+		Head:                blocks.Head{Norm: names.text + "norm.weight", Unembed: names.lmHead},
 		ImageTokenID:        cfg.ImageTokenID,
 		BidirectionalImages: true,
 	}
