@@ -142,6 +142,9 @@ func familyTemplates(family string) (templates, error) {
 // textFiles returns the checkpoint's configuration, tokenizer and template
 // files.
 func textFiles(p *Plan) ([]file, error) {
+	if p.Family == FamilyLlava || p.Family == FamilyGemma3 {
+		return vitFamilyFiles(p)
+	}
 	bpe, err := trainBPE(corpus, numMerges)
 	if err != nil {
 		return nil, err

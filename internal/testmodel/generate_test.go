@@ -39,6 +39,18 @@ func TestTinyMatchesGolden(t *testing.T) {
 		{testmodel.FamilyQwen25VL, "qwen2_5_vl_basic", []string{
 			"config.json", "generation_config.json", "chat_template.json", "tokenizer_config.json",
 		}},
+		// LLaVA and Gemma 3 carry the golden tokenizers: every file but the
+		// weights is the golden one.
+		{testmodel.FamilyLlava, "llava_basic", []string{
+			"config.json", "generation_config.json", "preprocessor_config.json", "processor_config.json",
+			"tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json",
+			"added_tokens.json", "chat_template.json", "chat_template.jinja",
+		}},
+		{testmodel.FamilyGemma3, "gemma3_basic", []string{
+			"config.json", "generation_config.json", "preprocessor_config.json", "processor_config.json",
+			"tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json",
+			"added_tokens.json", "chat_template.json",
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.family, func(t *testing.T) {

@@ -20,17 +20,28 @@ const (
 	// (Qwen2_5_VLForConditionalGeneration), with window attention in its
 	// vision tower.
 	FamilyQwen25VL = "qwen2_5_vl"
+	// FamilyLlava is a LLaVA-1.5 vision-language model
+	// (LlavaForConditionalGeneration): a CLIP tower, a two-layer projector
+	// and a Llama decoder.
+	FamilyLlava = "llava"
+	// FamilyGemma3 is a Gemma 3 vision-language model
+	// (Gemma3ForConditionalGeneration): a SigLIP tower, an average-pooling
+	// projector and a Gemma 3 decoder with sliding-window layers.
+	FamilyGemma3 = "gemma3"
 
-	// PresetTiny is the golden checkpoints' tiny shape: vocabulary 512,
-	// hidden 64, 4 layers; generating it takes milliseconds.
+	// PresetTiny is the golden checkpoints' tiny shape: hidden 64, 4
+	// layers (vocabulary 512 for the Qwen families, 576 for LLaVA and
+	// Gemma 3); generating it takes milliseconds.
 	PresetTiny = "tiny"
 	// Preset2B is the real Qwen3-VL-2B-Instruct shape (about 2.1 billion
 	// parameters with the vision tower), or Qwen2-VL-2B-Instruct's.
 	Preset2B = "2b"
 	// Preset3B is the real Qwen2.5-VL-3B-Instruct shape.
 	Preset3B = "3b"
-	// Preset7B is the real Qwen2-VL-7B-Instruct or Qwen2.5-VL-7B-Instruct
-	// shape.
+	// Preset4B is the real Gemma-3-4B shape.
+	Preset4B = "4b"
+	// Preset7B is the real Qwen2-VL-7B-Instruct, Qwen2.5-VL-7B-Instruct or
+	// LLaVA-1.5-7B shape.
 	Preset7B = "7b"
 
 	// DTypeFloat32 and DTypeBFloat16 are the safetensors dtypes Generate
@@ -47,7 +58,7 @@ const maxLayers = 1024
 // model with seed 0 in float32.
 type Options struct {
 	// Family is FamilyQwen3VL (the default when empty), FamilyQwen3,
-	// FamilyQwen2VL or FamilyQwen25VL.
+	// FamilyQwen2VL, FamilyQwen25VL, FamilyLlava or FamilyGemma3.
 	Family string
 	// Preset is PresetTiny (the default when empty) or one of the family's
 	// real shapes (PresetsFor).
@@ -60,8 +71,9 @@ type Options struct {
 	// has more, since a decoder takes at most one DeepStack feature per
 	// layer.
 	Layers int
-	// Vision says whether the vision tower's weights (model.visual.*, or
-	// visual.* for the Qwen2 families) are written; nil means the family's
+	// Vision says whether the vision tower's weights (model.visual.*,
+	// visual.* for the Qwen2 families, vision_tower.* and
+	// multi_modal_projector.* for LLaVA and Gemma 3) are written; nil means the family's
 	// default (true for the vision-language families, false for qwen3). A
 	// checkpoint without them keeps its vision_config and preprocessor
 	// files, so text-only prompts still work; images need the tower. qwen3
@@ -73,7 +85,7 @@ type Options struct {
 
 // Presets lists every preset name; each family takes some of them
 // (PresetsFor).
-func Presets() []string { return []string{PresetTiny, Preset2B, Preset3B, Preset7B} }
+func Presets() []string { return []string{PresetTiny, Preset2B, Preset3B, Preset4B, Preset7B} }
 
 // PresetsFor lists the preset names Options.Preset accepts for a family:
 // tiny and the real shapes whose configurations are known.
@@ -83,13 +95,17 @@ func PresetsFor(family string) []string {
 		return []string{PresetTiny, Preset2B, Preset7B}
 	case FamilyQwen25VL:
 		return []string{PresetTiny, Preset3B, Preset7B}
+	case FamilyLlava:
+		return []string{PresetTiny, Preset7B}
+	case FamilyGemma3:
+		return []string{PresetTiny, Preset4B}
 	}
 	return []string{PresetTiny, Preset2B}
 }
 
 // Families lists the family names Options.Family accepts.
 func Families() []string {
-	return []string{FamilyQwen3VL, FamilyQwen3, FamilyQwen2VL, FamilyQwen25VL}
+	return []string{FamilyQwen3VL, FamilyQwen3, FamilyQwen2VL, FamilyQwen25VL, FamilyLlava, FamilyGemma3}
 }
 
 // hasVision says whether a family is a vision-language model.

@@ -124,7 +124,7 @@ func TestPlan2B(t *testing.T) {
 // TestPresets checks the advertised names: every family's presets plan,
 // the others are refused.
 func TestPresets(t *testing.T) {
-	if got := testmodel.Presets(); !slices.Equal(got, []string{"tiny", "2b", "3b", "7b"}) {
+	if got := testmodel.Presets(); !slices.Equal(got, []string{"tiny", "2b", "3b", "4b", "7b"}) {
 		t.Errorf("Presets() = %q", got)
 	}
 	want := map[string][]string{
@@ -132,6 +132,8 @@ func TestPresets(t *testing.T) {
 		testmodel.FamilyQwen3:    {"tiny", "2b"},
 		testmodel.FamilyQwen2VL:  {"tiny", "2b", "7b"},
 		testmodel.FamilyQwen25VL: {"tiny", "3b", "7b"},
+		testmodel.FamilyLlava:    {"tiny", "7b"},
+		testmodel.FamilyGemma3:   {"tiny", "4b"},
 	}
 	for _, f := range testmodel.Families() {
 		if got := testmodel.PresetsFor(f); !slices.Equal(got, want[f]) {

@@ -13,6 +13,31 @@ type TextShape struct {
 	// TieWordEmbeddings: lm_head reuses embed_tokens, and the checkpoint
 	// has no lm_head.weight.
 	TieWordEmbeddings bool
+
+	// Gemma 3 only (zero for the other families). SlidingCycle are the
+	// layer types from layer 0 on, repeated over the layers (true:
+	// sliding-window attention), and SlidingWindow their window.
+	// RopeLocalTheta is the sliding layers' RoPE base and RopeLinearFactor
+	// the full layers' linear RoPE scaling; QueryPreAttnScalar scales the
+	// attention logits by its inverse square root.
+	SlidingCycle       []bool
+	SlidingWindow      int
+	RopeLocalTheta     float64
+	RopeLinearFactor   float64
+	QueryPreAttnScalar float64
+}
+
+// LayerTypes are config.json's layer_types: SlidingCycle over the layers,
+// or all full attention without one.
+func (t TextShape) LayerTypes() []string {
+	types := make([]string, t.NumLayers)
+	for i := range types {
+		types[i] = "full_attention"
+		if len(t.SlidingCycle) > 0 && t.SlidingCycle[i%len(t.SlidingCycle)] {
+			types[i] = "sliding_attention"
+		}
+	}
+	return types
 }
 
 // VisionShape is a vision tower's configuration. HiddenSize is the
@@ -33,6 +58,15 @@ type VisionShape struct {
 	WindowSize          int
 	FullAttBlockIndexes []int
 	TokensPerSecond     int
+
+	// LLaVA's CLIP and Gemma 3's SigLIP towers: the square image side,
+	// LayerNorm epsilon, CLIP's projection_dim (written, unused) and the
+	// image tokens of one image (LLaVA's image_seq_length, Gemma 3's
+	// mm_tokens_per_image).
+	ImageSize      int
+	LayerNormEps   float64
+	ProjectionDim  int
+	TokensPerImage int
 }
 
 // MergedSize is the patch merger's input width: the vision hidden size
@@ -64,6 +98,10 @@ func lookupPreset(family, name string) preset {
 		return qwen2VLPreset(name)
 	case FamilyQwen25VL:
 		return qwen25VLPreset(name)
+	case FamilyLlava:
+		return llavaPreset(name)
+	case FamilyGemma3:
+		return gemma3Preset(name)
 	}
 	var p preset
 	switch name {

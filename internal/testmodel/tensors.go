@@ -9,6 +9,12 @@ import (
 func tensorList(p *Plan) []TensorSpec {
 	var l tensorLister
 	switch p.Family {
+	case FamilyLlava:
+		l.llava(p)
+		return l.specs
+	case FamilyGemma3:
+		l.gemma3(p)
+		return l.specs
 	case FamilyQwen3:
 		l.decoder("model.", p.Text)
 	case FamilyQwen2VL, FamilyQwen25VL:
