@@ -46,6 +46,9 @@ type summary struct {
 	Seconds       float64         `json:"seconds"`
 	Error         string          `json:"error,omitempty"`
 	Skipped       bool            `json:"skipped,omitempty"`
+	// Recovered says what became of the temporary files a killed run of
+	// the same output had left.
+	Recovered []results.Recovery `json:"recovered,omitempty"`
 }
 
 // run analyses the prompt, streaming rows to the output files. On failure
@@ -63,9 +66,13 @@ func (j *analysisJob) run(ctx context.Context) (*summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := results.Create(j.base, results.Options{Formats: j.settings.formats, MetricColumns: extra, Metadata: meta, Version: version})
+	w, err := results.Create(j.base, results.Options{Formats: j.settings.formats, MetricColumns: extra, Metadata: meta, Version: version,
+		PlannedSteps: j.settings.opts.NumTokens})
 	if err != nil {
 		return nil, withCode(ExitOutput, err)
+	}
+	for _, r := range w.Recovered() {
+		j.app.log.Warn(r.String())
 	}
 	an.Rows = w
 	tracker := &stepTracker{w: w}
@@ -82,7 +89,7 @@ func (j *analysisJob) run(ctx context.Context) (*summary, error) {
 		runErr = tracker.err
 	}
 
-	sum := &summary{Name: j.promptName, Seconds: time.Since(start).Seconds()}
+	sum := &summary{Name: j.promptName, Seconds: time.Since(start).Seconds(), Recovered: w.Recovered()}
 	if res != nil {
 		sum.Steps, sum.GeneratedIDs, sum.StoppedAtEOS = len(res.Steps), res.GeneratedIDs, res.StoppedAtEOS
 		sum.GeneratedText = proc.Tokenizer().Decode(res.GeneratedIDs)
@@ -109,8 +116,8 @@ func (j *analysisJob) run(ctx context.Context) (*summary, error) {
 	sum.Rows, sum.Paths = w.Rows(), w.Paths()
 	if runErr != nil {
 		sum.Error = runErr.Error()
-		return sum, classifyRunError(fmt.Errorf("%w (the %d rows of the %d finished steps are kept in %s, marked incomplete)",
-			runErr, sum.Rows, sum.Steps, strings.Join(sum.Paths, ", ")))
+		return sum, classifyRunError(fmt.Errorf("%w (the %d rows of the %d finished steps are kept in %s, marked incomplete; %d rows of the unfinished step dropped)",
+			runErr, sum.Rows, sum.Steps, strings.Join(sum.Paths, ", "), w.Dropped()))
 	}
 	return sum, nil
 }
@@ -152,7 +159,13 @@ func (j *analysisJob) metadata(ctx context.Context) (map[string]string, error) {
 	}
 	abs, _ := filepath.Abs(cfg.Dir)
 	o := j.settings.opts
+	grids := make([]results.Grid, len(j.input.Images))
+	for i, im := range j.input.Images {
+		grids[i] = results.Grid{Rows: im.GridRows, Cols: im.GridCols}
+	}
 	return map[string]string{
+		results.MetaKeyNumLayers:        results.NumLayersValue(j.session.model.Spec().NumLayers),
+		results.MetaKeyImageGrids:       results.ImageGridsValue(grids),
 		"vlmask.version":                version,
 		"vlmask.model":                  abs,
 		"vlmask.model_type":             cfg.ModelType,

@@ -1,0 +1,28 @@
+package heatmap
+
+import (
+	"fmt"
+
+	"github.com/vlmask/vlmask/core/results"
+)
+
+// FromFile reads a results file, keeps the rows of its finished steps
+// (results.ReadFinished) and builds its maps within the bounds its
+// metadata records (BoundsOf). opts.MetricColumns and opts.Bounds are taken
+// from the file. The returned Meta's Status says what the maps cover.
+func FromFile(path string, opts Options) ([]ImageMaps, results.Meta, error) {
+	rows, meta, _, err := results.ReadFinished(path)
+	if err != nil {
+		return nil, results.Meta{}, err
+	}
+	b, err := BoundsOf(meta)
+	if err != nil {
+		return nil, meta, fmt.Errorf("results %q: %w", path, err)
+	}
+	opts.MetricColumns, opts.Bounds = meta.MetricColumns, b
+	maps, err := Build(rows, opts)
+	if err != nil {
+		return nil, meta, err
+	}
+	return maps, meta, nil
+}
