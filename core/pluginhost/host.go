@@ -187,6 +187,10 @@ func (h *Host) openConfigured(ctx context.Context, name string, kind sdk.Kind, c
 		dispense = hostrpc.DispenseMetric
 	}
 	raw, err := p.dispense(dispense)
+	if n, ok := raw.(hostrpc.Negotiator); ok && err == nil {
+		// Speak what the plugin's minor has: float64 vectors from 1.1.
+		n.SetPeerProtocolMinor(desc.ProtocolMinor)
+	}
 	if err == nil {
 		base, ok := raw.(hostrpc.Base)
 		if !ok {
