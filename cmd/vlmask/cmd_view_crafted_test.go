@@ -57,7 +57,7 @@ func TestViewCraftedFiles(t *testing.T) {
 		file string
 		says string
 	}{
-		"patch_row 200000":              {huge, "outside the bounds"},
+		"patch_row 200000":               {huge, "outside the bounds"},
 		"cell outside the recorded grid": {beyond, "outside its 2x2 grid"},
 		"image path is a FIFO":           {piped, "not a regular file"},
 		"results file is a FIFO":         {fifoResults, "not a regular file"},
