@@ -19,7 +19,7 @@ func (a *app) pluginsCommand() *cli.Command {
 				Name:        "list",
 				Usage:       "every plugin in the search path, in search order, with what it provides",
 				Description: "Example: vlmask plugins list --json",
-				Flags:       []cli.Flag{pluginDirFlag(), jsonFlag("print JSON")},
+				Flags:       append(pluginSearchFlags(), jsonFlag("print JSON")),
 				Action:      a.pluginsList,
 			},
 			{
@@ -27,7 +27,7 @@ func (a *app) pluginsCommand() *cli.Command {
 				Usage:       "what one plugin says about itself",
 				ArgsUsage:   "NAME",
 				Description: "Example: vlmask plugins describe metrics",
-				Flags:       []cli.Flag{pluginDirFlag(), jsonFlag("print JSON")},
+				Flags:       append(pluginSearchFlags(), jsonFlag("print JSON")),
 				Action:      a.pluginsDescribe,
 			},
 		},

@@ -33,9 +33,13 @@ const (
 	flagOutput = "output"
 	flagFormat = "format"
 
-	flagPlugin       = "plugin"
-	flagPluginDir    = "plugin-dir"
-	flagPluginConfig = "plugin-config"
+	flagPlugin            = "plugin"
+	flagPluginDir         = "plugin-dir"
+	flagPluginConfig      = "plugin-config"
+	flagPluginAllowShadow = "plugin-allow-shadow"
+	flagPluginSearchCwd   = "plugin-search-cwd"
+	flagPluginSHA256      = "plugin-sha256"
+	flagPluginEnv         = "plugin-env"
 )
 
 // Help categories.

@@ -13,6 +13,7 @@ import (
 	"github.com/vlmask/vlmask/internal/run"
 
 	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/core/pluginhost"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/hf/processor"
 	"github.com/vlmask/vlmask/sdk"
@@ -122,6 +123,15 @@ func (j *analysisJob) run(ctx context.Context) (*summary, error) {
 	return sum, nil
 }
 
+// anySlice widens a slice's elements to any.
+func anySlice[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
 // classifyRunError gives an analysis error its exit code.
 func classifyRunError(err error) error {
 	if errors.Is(err, context.Canceled) {
@@ -137,17 +147,22 @@ func classifyRunError(err error) error {
 func (j *analysisJob) metadata(ctx context.Context) (map[string]string, error) {
 	cfg := j.session.proc.Config()
 	var plugins []string
-	if d, err := j.strategy.Describe(ctx); err == nil {
-		plugins = append(plugins, d.Name+"@"+d.Version)
-	} else {
-		return nil, withCode(ExitPlugin, err)
-	}
-	for _, m := range j.metrics {
-		d, err := m.Describe(ctx)
+	var origins []pluginhost.Origin
+	for _, p := range append([]any{j.strategy}, anySlice(j.metrics)...) {
+		d, err := p.(interface {
+			Describe(context.Context) (sdk.Description, error)
+		}).Describe(ctx)
 		if err != nil {
 			return nil, withCode(ExitPlugin, err)
 		}
 		plugins = append(plugins, d.Name+"@"+d.Version)
+		if o, ok := pluginhost.OriginOf(p); ok {
+			origins = append(origins, o)
+		}
+	}
+	originsJSON, err := json.Marshal(origins)
+	if err != nil {
+		return nil, err
 	}
 	var images []string
 	for _, d := range j.input.ImageDetails {
@@ -171,6 +186,7 @@ func (j *analysisJob) metadata(ctx context.Context) (map[string]string, error) {
 		"vlmask.model_type":             cfg.ModelType,
 		"vlmask.onnxruntime":            j.session.rt.Version(),
 		"vlmask.plugins":                strings.Join(plugins, ","),
+		"vlmask.plugin_origins":         string(originsJSON), // each plugin's source, path and sha256
 		"vlmask.command":                j.command,
 		"vlmask.prompt_name":            j.promptName,
 		"vlmask.prompt_rendered":        j.input.Rendered,
