@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/vlmask/vlmask/sdk"
 )
@@ -39,6 +40,8 @@ func serveFixture(name string) {
 		sdk.ServeMasking(crashAtStep{})
 	case "interrupt-at":
 		sdk.ServeMetric(&interruptAt{step: -1})
+	case "slow":
+		sdk.ServeMetric(slowMetric{})
 	default:
 		fmt.Fprintf(os.Stderr, "unknown fixture %q\n", name)
 		os.Exit(2)
@@ -79,6 +82,21 @@ func (m *interruptAt) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreR
 		_ = syscall.Kill(os.Getppid(), syscall.SIGINT)
 	}
 	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: "seen", Values64: make([]float64, len(req.Batches)*len(req.Groups))}}}, nil
+}
+
+// slowMetric takes 10 ms per layer, so that a run lasts long enough — on
+// any machine, however loaded — for a test to interrupt it at a random
+// moment. It scores every row 0 in column "slow".
+type slowMetric struct{ sdk.MetricBase }
+
+func (slowMetric) Describe(context.Context) (sdk.Description, error) {
+	return sdk.Description{Name: "slow", Version: "0.0.1", Kind: sdk.KindMetric,
+		Columns: []string{"slow"}, Variants: []sdk.VariantClass{sdk.VariantFull}}, nil
+}
+
+func (slowMetric) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse, error) {
+	time.Sleep(10 * time.Millisecond)
+	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: "slow", Values64: make([]float64, len(req.Batches)*len(req.Groups))}}}, nil
 }
 
 // installFixture puts an executable vlmask-plugin-<name> in dir that runs

@@ -35,6 +35,17 @@ func startVlmask(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.Bu
 	return cmd, &stderr
 }
 
+// shellStatus is the status a shell reports for a process: its exit code,
+// or 128 + the signal that ended it. A Ctrl-C in the first milliseconds,
+// before vlmask has set up its handler, ends the process by SIGINT itself:
+// 130 too.
+func shellStatus(ps *os.ProcessState) int {
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ps.ExitCode()
+}
+
 // processesIn lists the processes whose working directory is dir: vlmask
 // and its plugins, which inherit it.
 func processesIn(dir string) []string {
@@ -169,41 +180,49 @@ func TestInterruptMidStep(t *testing.T) {
 // TestCtrlCAlwaysExits130: twenty Ctrl-Cs at random moments of a run —
 // while plugins start, while the model loads, in the middle of steps —
 // each to the whole process group as a terminal sends it. Every one exits
-// 130, leaves no process behind and a file of whole steps only.
+// 130, leaves no process behind and a file of whole steps only. A metric
+// that takes 10 ms a layer makes every run last longer than the latest
+// Ctrl-C (48 steps of 4 layers: about 2 s of it alone), so no trial can
+// finish first, however fast or loaded the machine.
 func TestCtrlCAlwaysExits130(t *testing.T) {
 	needRuntime(t)
 	if testing.Short() {
 		t.Skip("twenty interrupted runs; skipped with -short")
 	}
 	root := t.TempDir()
+	plugins := t.TempDir()
+	installFixture(t, plugins, "slow")
 	mustRun(t, root, "testmodel", "--out", "model")
 	model := filepath.Join(root, "model")
 	args := func(out string) []string {
 		return []string{"run", "--model", model, "--prompt", "Tell me a story about a cat and a dog", "--num-tokens", "48",
-			"--device", "cpu", "--output", out, "--quiet"}
+			"--device", "cpu", "--output", out, "--quiet", "--plugin-dir", plugins, "--plugin", "slow"}
 	}
 	start := time.Now()
 	mustRun(t, root, args("whole")...)
 	whole := time.Since(start)
-	reference, _, err := results.Read(filepath.Join(root, "output", "whole.parquet"))
+	reference, meta, err := results.Read(filepath.Join(root, "output", "whole.parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if layers, _, _ := meta.NumLayers(); meta.StepsFinished*layers < 150 {
+		t.Fatalf("the uninterrupted run has %d steps of %d layers: too short for the latest Ctrl-C", meta.StepsFinished, layers)
+	}
+	const latest = 1500 * time.Millisecond // under 150 layers × 10 ms
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("an uninterrupted run takes %v; random seed %d", whole, seed)
 	rng := rand.New(rand.NewPCG(seed, 130))
 	for trial := 0; trial < 20; trial++ {
 		dir := t.TempDir()
-		delay := time.Duration(rng.Int64N(int64(whole * 8 / 10)))
+		delay := time.Duration(rng.Int64N(int64(latest)))
 		cmd, stderr := startVlmask(t, dir, args("cut")...)
 		time.Sleep(delay)
 		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
 			t.Fatalf("trial %d: signal: %v", trial, err)
 		}
 		_ = cmd.Wait()
-		code := cmd.ProcessState.ExitCode()
-		if code != ExitInterrupted {
-			t.Errorf("trial %d (Ctrl-C after %v): exit %d, want %d; stderr: %s", trial, delay, code, ExitInterrupted, stderr)
+		if code := shellStatus(cmd.ProcessState); code != ExitInterrupted {
+			t.Errorf("trial %d (Ctrl-C after %v): status %d, want %d; stderr: %s", trial, delay, code, ExitInterrupted, stderr)
 		}
 		requireNoneLeft(t, dir)
 		out := filepath.Join(dir, "output", "cut.parquet")
