@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,27 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
-
 	"github.com/vlmask/vlmask/sdk"
 )
-
-// runTestHost is a host process for TestPluginDiesWithItsHost: it starts
-// the plugin "normal" of dir, prints the plugin's pid and waits.
-func runTestHost(dir string) int {
-	h, err := New(Options{Dirs: []string{dir}, Getenv: func(string) string { return "" }, Logger: hclog.NewNullLogger()})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	s, err := h.Masking(context.Background(), "normal", nil)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	fmt.Println(s.(*remoteMasking).pid())
-	select {}
-}
 
 // alive says whether pid is a running process: not gone, and not a zombie
 // waiting for a parent that no longer cares.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
@@ -51,6 +52,23 @@ func TestMain(m *testing.M) {
 		_ = os.Setenv("GORACE", strings.TrimSpace(gorace+" atexit_sleep_ms=0"))
 	}
 	os.Exit(m.Run())
+}
+
+// runTestHost is a host process for TestPluginDiesWithItsHost: it starts
+// the plugin "normal" of dir, prints the plugin's pid and waits.
+func runTestHost(dir string) int {
+	h, err := New(Options{Dirs: []string{dir}, Getenv: func(string) string { return "" }, Logger: hclog.NewNullLogger()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	s, err := h.Masking(context.Background(), "normal", nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(s.(*remoteMasking).pid())
+	select {}
 }
 
 func serveFixture(name, tag string) error {
