@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -79,7 +78,7 @@ func (m *interruptAt) Configure(_ context.Context, config json.RawMessage) error
 
 func (m *interruptAt) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse, error) {
 	if req.Step == m.step && req.Layer == m.layer {
-		_ = syscall.Kill(os.Getppid(), syscall.SIGINT)
+		interruptParent()
 	}
 	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: "seen", Values64: make([]float64, len(req.Batches)*len(req.Groups))}}}, nil
 }
