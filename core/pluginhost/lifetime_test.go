@@ -144,5 +144,10 @@ func TestInterruptionWinsOverPluginShutdown(t *testing.T) {
 	if _, err := h.Metric(context.Background(), "normal", nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("opening a plugin after the stop: %v, want context.Canceled", err)
 	}
+	select {
+	case <-h.gone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("host did not finish stopping its plugins")
+	}
 	requireNoChildren(t)
 }
