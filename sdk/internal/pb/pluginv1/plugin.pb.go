@@ -12,7 +12,10 @@
 // Authors in other languages: copy this file, serve the go-plugin handshake
 // (magic cookie VLMASK_PLUGIN, application protocol version 1, gRPC), the
 // Plugin service and one of Masking or Metric, and write hclog-style JSON
-// lines to stderr for logs.
+// lines to stderr for logs. When the host sets VLMASK_PLUGIN_PARENT_PIPE=stdin
+// (hosts of 1.1 do), standard input is a pipe only the host holds open:
+// exit when reading it reaches end-of-file, so that a killed host leaves no
+// plugin running. Exit on SIGTERM too.
 //
 // Large float data travels as raw little-endian IEEE-754 bytes in `bytes`
 // fields, never as `repeated float`: float32 (4 bytes a value) or, from
