@@ -123,15 +123,6 @@ func (j *analysisJob) run(ctx context.Context) (*summary, error) {
 	return sum, nil
 }
 
-// anySlice widens a slice's elements to any.
-func anySlice[T any](s []T) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
 // classifyRunError gives an analysis error its exit code.
 func classifyRunError(err error) error {
 	if errors.Is(err, context.Canceled) {
@@ -148,10 +139,14 @@ func (j *analysisJob) metadata(ctx context.Context) (map[string]string, error) {
 	cfg := j.session.proc.Config()
 	var plugins []string
 	var origins []pluginhost.Origin
-	for _, p := range append([]any{j.strategy}, anySlice(j.metrics)...) {
-		d, err := p.(interface {
-			Describe(context.Context) (sdk.Description, error)
-		}).Describe(ctx)
+	used := []interface {
+		Describe(context.Context) (sdk.Description, error)
+	}{j.strategy}
+	for _, m := range j.metrics {
+		used = append(used, m)
+	}
+	for _, p := range used {
+		d, err := p.Describe(ctx)
 		if err != nil {
 			return nil, withCode(ExitPlugin, err)
 		}
