@@ -96,7 +96,7 @@ func runBench() error {
 		Model: fmt.Sprintf("random weights, Qwen3-VL-2B text shapes (hidden %d, %d heads, %d KV heads, head_dim %d), %d layers",
 			spec.Hidden, spec.NumHeads, spec.NumKVHeads, spec.HeadDim, spec.NumLayers),
 	}
-	host, err := run.PluginHost(ctx, nil, nil)
+	host, err := run.PluginHost(ctx, run.Plugins{}, nil)
 	if err != nil {
 		return err
 	}

@@ -104,7 +104,18 @@ type Input struct {
 // Run analyses the prompt for up to opts.NumTokens steps. Rows stream to
 // a.Rows as each layer finishes; on error or cancellation the rows written
 // so far stay written and the partial Result is returned with the error.
+// When ctx ends, the error matches ctx.Err() whatever else failed on the
+// way: stopping plugins is how an interruption reaches a running step, and
+// the failures that follow from it are not the cause.
 func (a *Analyzer) Run(ctx context.Context, in Input, opts Options) (*Result, error) {
+	res, err := a.run(ctx, in, opts)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("%w (then: %v)", ctx.Err(), err)
+	}
+	return res, err
+}
+
+func (a *Analyzer) run(ctx context.Context, in Input, opts Options) (*Result, error) {
 	if opts.NumTokens < 1 {
 		return nil, fmt.Errorf("number of tokens %d: must be at least 1", opts.NumTokens)
 	}

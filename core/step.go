@@ -197,7 +197,7 @@ func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64
 	g := len(st.groups)
 	batches := st.batches(v)
 	// values[column][variant] = one value per group
-	values := map[string]map[string][]float32{}
+	values := map[string]map[string][]float64{}
 	for mi, m := range st.plan.metrics {
 		req := sdk.ScoreRequest{Step: st.step, Layer: v.Layer, Groups: st.groups, TargetTokenID: target}
 		for _, b := range batches {
@@ -225,11 +225,12 @@ func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64
 		for _, col := range resp.Columns {
 			byVariant := values[col.Name]
 			if byVariant == nil {
-				byVariant = map[string][]float32{}
+				byVariant = map[string][]float64{}
 				values[col.Name] = byVariant
 			}
+			vals := col.Float64s() // float64 from a metric that computed in it, else its float32 values
 			for bi, b := range req.Batches {
-				byVariant[b.Variant] = col.Values[bi*g : (bi+1)*g]
+				byVariant[b.Variant] = vals[bi*g : (bi+1)*g]
 			}
 		}
 	}
@@ -293,21 +294,26 @@ func (st *stepRun) weightRow(base results.Row, variant string, w float64) result
 	return r
 }
 
-// batches builds the vectors every metric may ask for, in float32.
+// batches builds the vectors every metric may ask for, in both precisions
+// (sdk.VectorBatch): the engine's float64 values, which a plugin of
+// protocol 1.1 receives, and their float32 roundings for a 1.0 plugin or
+// an in-process metric that reads those.
 func (st *stepRun) batches(v *LayerVectors) []sdk.VectorBatch {
 	spec := st.spec
 	g := len(st.groups)
 	split := func(name string, all []float64, rowWidth, off, dim int) sdk.VectorBatch {
-		b := sdk.VectorBatch{Variant: name, Dim: dim, Baseline: make([]float32, dim), Masked: make([]float32, g*dim)}
-		for k := 0; k < dim; k++ {
-			b.Baseline[k] = float32(all[off+k])
-		}
+		b := sdk.VectorBatch{Variant: name, Dim: dim,
+			Baseline64: make([]float64, dim), Masked64: make([]float64, g*dim),
+			Baseline: make([]float32, dim), Masked: make([]float32, g*dim)}
+		copy(b.Baseline64, all[off:off+dim])
 		for i := 0; i < g; i++ {
-			src := all[(i+1)*rowWidth+off:]
-			dst := b.Masked[i*dim : (i+1)*dim]
-			for k := range dst {
-				dst[k] = float32(src[k])
-			}
+			copy(b.Masked64[i*dim:(i+1)*dim], all[(i+1)*rowWidth+off:])
+		}
+		for k, x := range b.Baseline64 {
+			b.Baseline[k] = float32(x)
+		}
+		for k, x := range b.Masked64 {
+			b.Masked[k] = float32(x)
 		}
 		return b
 	}
@@ -332,12 +338,12 @@ func classOf(variant string) sdk.VariantClass {
 	return sdk.VariantClass(variant)
 }
 
-func pick(values map[string]map[string][]float32, column, variant string, group int) float64 {
+func pick(values map[string]map[string][]float64, column, variant string, group int) float64 {
 	v, ok := values[column][variant]
 	if !ok {
 		return math.NaN()
 	}
-	return float64(v[group])
+	return v[group]
 }
 
 // rowBase fills the columns a group's rows share.

@@ -102,6 +102,9 @@ func groupsFromProto(gs []*pb.Group) []Group {
 	return out
 }
 
+// scoreRequestFromProto reads a Score request in whichever precision the
+// host sent (float64 from a host that saw this plugin's minor ≥ 1, else
+// float32) and fills in the other, so the metric may read either.
 func scoreRequestFromProto(r *pb.Score_Request) (ScoreRequest, error) {
 	req := ScoreRequest{
 		Step:          int(r.GetStep()),
@@ -119,7 +122,17 @@ func scoreRequestFromProto(r *pb.Score_Request) (ScoreRequest, error) {
 		if vb.Masked, err = wire.UnpackFloat32s(b.GetMasked()); err != nil {
 			return ScoreRequest{}, fmt.Errorf("batch %q masked: %v: %w", vb.Variant, err, ErrInvalidRequest)
 		}
-		req.Batches[i] = vb
+		if vb.Baseline64, err = wire.UnpackFloat64s(b.GetBaselineF64()); err != nil {
+			return ScoreRequest{}, fmt.Errorf("batch %q baseline_f64: %v: %w", vb.Variant, err, ErrInvalidRequest)
+		}
+		if vb.Masked64, err = wire.UnpackFloat64s(b.GetMaskedF64()); err != nil {
+			return ScoreRequest{}, fmt.Errorf("batch %q masked_f64: %v: %w", vb.Variant, err, ErrInvalidRequest)
+		}
+		if vb.Baseline64 != nil || vb.Masked64 != nil {
+			// The float64 payload is the exact one: derive float32 from it.
+			vb.Baseline, vb.Masked = nil, nil
+		}
+		req.Batches[i] = vb.withBothPrecisions()
 	}
 	if req.Unembedding, err = wire.UnpackFloat32s(r.GetUnembedding()); err != nil {
 		return ScoreRequest{}, fmt.Errorf("unembedding: %v: %w", err, ErrInvalidRequest)
@@ -127,10 +140,12 @@ func scoreRequestFromProto(r *pb.Score_Request) (ScoreRequest, error) {
 	return req, nil
 }
 
+// columnsToProto always sends float32 values, which any host reads, and
+// the float64 values too when the metric computed them.
 func columnsToProto(cs []Column) []*pb.Column {
 	out := make([]*pb.Column, len(cs))
 	for i, c := range cs {
-		out[i] = &pb.Column{Name: c.Name, Values: wire.PackFloat32s(c.Values)}
+		out[i] = &pb.Column{Name: c.Name, Values: wire.PackFloat32s(c.Float32s()), ValuesF64: wire.PackFloat64s(c.Values64)}
 	}
 	return out
 }

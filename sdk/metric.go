@@ -15,16 +15,26 @@ const (
 	VariantHead VariantClass = "Head" // one head's output before o_proj (head_dim)
 )
 
-// VectorBatch is one variant's vectors at the final position of one layer.
+// VectorBatch is one variant's vectors at the final position of one layer,
+// in two precisions. When vlmask calls a metric both are set: Baseline64
+// and Masked64 are the vectors as the engine computed them (float64), and
+// Baseline and Masked the same values rounded to float32, for metrics
+// written against protocol 1.0. Read the float64 ones (or call Float64s,
+// which also serves requests that carry only float32): a head's change of
+// 1e-10 survives in float64 and vanishes in float32.
 type VectorBatch struct {
 	// Variant is "Full", "Attn" or "Head_<h>".
 	Variant string `json:"variant"`
 	Dim     int    `json:"dim"`
-	// Baseline is the unmasked vector, Dim values.
+	// Baseline is the unmasked vector, Dim values, rounded to float32.
 	Baseline []float32 `json:"baseline"`
 	// Masked holds one vector per group, len(Groups)·Dim values, row-major
-	// by group.
+	// by group, rounded to float32.
 	Masked []float32 `json:"masked"`
+	// Baseline64 is the unmasked vector in float64 (protocol 1.1).
+	Baseline64 []float64 `json:"baseline64,omitempty"`
+	// Masked64 is Masked in float64 (protocol 1.1).
+	Masked64 []float64 `json:"masked64,omitempty"`
 }
 
 // ScoreRequest carries one (step, layer): every variant the metric asked
@@ -42,12 +52,17 @@ type ScoreRequest struct {
 	Unembedding []float32 `json:"unembedding,omitempty"`
 }
 
-// Column is one result column.
+// Column is one result column: one value per (batch, group),
+// len(Batches)·len(Groups) values, batch-major (all groups of batch 0
+// first). Set Values64 when the metric computes in float64 (the host
+// stores float64 columns, so nothing is rounded), Values for float32; when
+// both are set they must hold the same values.
 type Column struct {
-	Name string `json:"name"`
-	// Values hold one value per (batch, group): len(Batches)·len(Groups)
-	// values, batch-major (all groups of batch 0 first).
-	Values []float32 `json:"values"`
+	Name   string    `json:"name"`
+	Values []float32 `json:"values,omitempty"`
+	// Values64 are the values in float64 (protocol 1.1). vlmask uses them
+	// when set, else Values.
+	Values64 []float64 `json:"values64,omitempty"`
 }
 
 // ScoreResponse is a metric's answer. Each column name must be one the

@@ -58,5 +58,8 @@ func serve(set plugin.PluginSet, opts []ServeOption) {
 	for _, o := range opts {
 		o(cfg)
 	}
+	if cfg.Test == nil {
+		watchParent(log)
+	}
 	plugin.Serve(cfg)
 }

@@ -50,9 +50,12 @@ func ValidateScore(req ScoreRequest, resp ScoreResponse) error {
 				return fmt.Errorf("column %q: returned twice: %w", c.Name, ErrInvalidOutput)
 			}
 		}
-		if len(c.Values) != want {
+		if c.Values != nil && c.Values64 != nil && len(c.Values) != len(c.Values64) {
+			return fmt.Errorf("column %q: %d float32 values but %d float64 values: %w", c.Name, len(c.Values), len(c.Values64), ErrInvalidOutput)
+		}
+		if n := c.len(); n != want {
 			return fmt.Errorf("column %q: %d values, want %d (%d batches × %d groups): %w",
-				c.Name, len(c.Values), want, len(req.Batches), len(req.Groups), ErrInvalidOutput)
+				c.Name, n, want, len(req.Batches), len(req.Groups), ErrInvalidOutput)
 		}
 	}
 	return nil
@@ -71,20 +74,37 @@ func ValidateColumns(d Description, resp ScoreResponse) error {
 }
 
 // ValidateScoreRequest checks a request's shape: each batch has a positive
-// Dim, Dim baseline values and len(Groups)·Dim masked values. Metrics may
-// call it before reading the vectors; the error wraps ErrInvalidRequest.
+// Dim, Dim baseline values and len(Groups)·Dim masked values, in each
+// precision it carries (at least one). Metrics may call it before reading
+// the vectors; the error wraps ErrInvalidRequest.
 func ValidateScoreRequest(req ScoreRequest) error {
 	g := len(req.Groups)
 	for _, b := range req.Batches {
 		if b.Dim <= 0 {
 			return fmt.Errorf("batch %q: dim %d: %w", b.Variant, b.Dim, ErrInvalidRequest)
 		}
-		if len(b.Baseline) != b.Dim {
-			return fmt.Errorf("batch %q: %d baseline values, want %d: %w", b.Variant, len(b.Baseline), b.Dim, ErrInvalidRequest)
+		has32 := b.Baseline != nil || b.Masked != nil
+		has64 := b.Baseline64 != nil || b.Masked64 != nil
+		if has32 || !has64 {
+			if err := checkBatchLengths(b.Variant, "", len(b.Baseline), len(b.Masked), b.Dim, g); err != nil {
+				return err
+			}
 		}
-		if len(b.Masked) != g*b.Dim {
-			return fmt.Errorf("batch %q: %d masked values, want %d (%d groups × %d): %w", b.Variant, len(b.Masked), g*b.Dim, g, b.Dim, ErrInvalidRequest)
+		if has64 {
+			if err := checkBatchLengths(b.Variant, "float64 ", len(b.Baseline64), len(b.Masked64), b.Dim, g); err != nil {
+				return err
+			}
 		}
+	}
+	return nil
+}
+
+func checkBatchLengths(variant, precision string, baseline, masked, dim, groups int) error {
+	if baseline != dim {
+		return fmt.Errorf("batch %q: %d %sbaseline values, want %d: %w", variant, baseline, precision, dim, ErrInvalidRequest)
+	}
+	if masked != groups*dim {
+		return fmt.Errorf("batch %q: %d %smasked values, want %d (%d groups × %d): %w", variant, masked, precision, groups*dim, groups, dim, ErrInvalidRequest)
 	}
 	return nil
 }

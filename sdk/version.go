@@ -9,7 +9,7 @@ import "strconv"
 // against the header of sdk/internal/pb/pluginv1/plugin.proto.
 const (
 	ProtocolMajor = 1
-	ProtocolMinor = 0
+	ProtocolMinor = 1
 )
 
 // ProtocolVersion is "<major>.<minor>", e.g. "1.0".

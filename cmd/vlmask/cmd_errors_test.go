@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,6 +132,22 @@ func TestPluginCrashKeepsFinishedSteps(t *testing.T) {
 	if meta.Complete || meta.StepsFinished != 1 {
 		t.Errorf("complete %v, %d steps finished; want incomplete after 1", meta.Complete, meta.StepsFinished)
 	}
+	// The metadata names the code that ran: the plugin's path and sha256.
+	fixture := filepath.Join(plugins, "vlmask-plugin-crash-at-step-1")
+	sum := sha256.Sum256(mustReadFile(t, fixture))
+	var origins []struct{ Name, Source, Path, SHA256 string }
+	if err := json.Unmarshal([]byte(meta.Metadata["vlmask.plugin_origins"]), &origins); err != nil {
+		t.Fatalf("vlmask.plugin_origins: %v", err)
+	}
+	found := false
+	for _, o := range origins {
+		if o.Name == "crash-at-step-1" {
+			found = o.Source == "dir" && o.Path == fixture && o.SHA256 == hex.EncodeToString(sum[:])
+		}
+	}
+	if !found {
+		t.Errorf("vlmask.plugin_origins %v lacks the fixture's path %s and sha256", origins, fixture)
+	}
 	for _, r := range rows {
 		if r.Step != 0 {
 			t.Fatalf("a row of step %d survived", r.Step)
@@ -137,4 +156,13 @@ func TestPluginCrashKeepsFinishedSteps(t *testing.T) {
 	if len(rows) == 0 {
 		t.Error("the finished step's rows were lost")
 	}
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -151,8 +151,50 @@ func TestPluginsListJSON(t *testing.T) {
 		t.Errorf("the directory plugin is listed as a built-in: %+v", p)
 	}
 	m := byName["metrics"]
-	if m.Source == "builtin" || m.Error == "" || len(m.Shadowed) == 0 {
-		t.Errorf("the directory's broken 'metrics' should come first, unusable, shadowing the built-in: %+v", m)
+	if m.Source != "builtin" || m.Error != "" || len(m.Shadowed) == 0 {
+		t.Errorf("the directory's 'metrics' must not replace the built-in unless allowed; the built-in lists it as shadowed: %+v", m)
+	}
+	res = mustRun(t, t.TempDir(), "plugins", "list", "--json", "--plugin-dir", dir, "--plugin-allow-shadow")
+	if err := json.Unmarshal([]byte(res.stdout), &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range list {
+		if p.Name == "metrics" && (p.Source == "builtin" || p.Error == "") {
+			t.Errorf("with --plugin-allow-shadow the directory's broken 'metrics' should come first, unusable: %+v", p)
+		}
+	}
+}
+
+// TestWorkDirPluginIsNotRun: an executable dropped into ./.vlmask/plugins
+// (say, in a cloned repository) is not run by vlmask unless the user opts
+// in; `plugins list` starts every plugin it finds, so it would run it.
+func TestWorkDirPluginIsNotRun(t *testing.T) {
+	work := t.TempDir()
+	plugins := filepath.Join(work, ".vlmask", "plugins")
+	if err := os.MkdirAll(plugins, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(work, "ran")
+	for _, name := range []string{"metrics", "helper"} {
+		script := "#!/bin/sh\necho " + name + " >> '" + marker + "'\nexit 1\n"
+		if err := os.WriteFile(filepath.Join(plugins, "vlmask-plugin-"+name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := mustRun(t, work, "plugins", "list", "--json")
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatalf("a plugin in ./.vlmask/plugins was run by a plain `vlmask plugins list`")
+	}
+	if strings.Contains(res.stdout, plugins) {
+		t.Errorf("./.vlmask/plugins was searched without opting in:\n%s", res.stdout)
+	}
+	res = vlmask(t, work, nil, "plugins", "list", "--json", "--plugin-search-cwd")
+	ran, _ := os.ReadFile(marker)
+	if string(ran) != "helper\n" {
+		t.Errorf("with --plugin-search-cwd ran %q, want only the non-built-in name (helper); stderr: %s", ran, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "name of a built-in") {
+		t.Errorf("the skipped 'metrics' was not warned about at the default log level: %s", res.stderr)
 	}
 }
 

@@ -20,7 +20,7 @@ func (a *app) pluginsCommand() *cli.Command {
 				Name:        "list",
 				Usage:       "every plugin in the search path, in search order, with what it provides",
 				Description: "Example: vlmask plugins list --json",
-				Flags:       []cli.Flag{pluginDirFlag(), jsonFlag("print JSON")},
+				Flags:       append(pluginSearchFlags(), jsonFlag("print JSON")),
 				Action:      a.pluginsList,
 			},
 			{
@@ -28,7 +28,7 @@ func (a *app) pluginsCommand() *cli.Command {
 				Usage:       "what one plugin says about itself",
 				ArgsUsage:   "NAME",
 				Description: "Example: vlmask plugins describe metrics",
-				Flags:       []cli.Flag{pluginDirFlag(), jsonFlag("print JSON")},
+				Flags:       append(pluginSearchFlags(), jsonFlag("print JSON")),
 				Action:      a.pluginsDescribe,
 			},
 		},
@@ -68,7 +68,11 @@ func toPluginJSON(in pluginhost.Info) pluginJSON {
 }
 
 func (a *app) listPlugins(c *cli.Context) ([]pluginhost.Info, error) {
-	h, err := run.PluginHost(c.Context, c.StringSlice(flagPluginDir), a.log.Named("plugins"))
+	search, err := pluginSearch(c)
+	if err != nil {
+		return nil, err
+	}
+	h, err := run.PluginHost(c.Context, search, a.log.Named("plugins"))
 	if err != nil {
 		return nil, err
 	}

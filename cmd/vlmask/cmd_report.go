@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/urfave/cli/v2"
 	"github.com/vlmask/vlmask/core/report"
@@ -30,11 +31,13 @@ func (a *app) report(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return usageErr("report takes one results file, after its flags (got %q)", c.Args().Slice())
 	}
-	rows, _, err := results.Read(c.Args().First())
-	if err != nil {
+	if _, err := results.ReadMeta(c.Args().First()); err != nil && !errors.Is(err, results.ErrNoMetadata) {
 		return withCode(ExitInput, err)
 	}
-	s, err := report.Summarize(rows, report.Options{Variant: c.String("variant"), Metric: c.String("metric"), Top: c.Int("top"), Bands: c.Int("bands")})
+	s, err := report.FromFile(c.Args().First(), report.Options{Variant: c.String("variant"), Metric: c.String("metric"), Top: c.Int("top"), Bands: c.Int("bands")})
+	if errors.Is(err, report.ErrOutOfBounds) || errors.Is(err, results.ErrNotResults) {
+		return withCode(ExitInput, err)
+	}
 	if err != nil {
 		return usageErr("%s: %v", c.Args().First(), err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,8 +45,15 @@ func (a *app) viewCommand() *cli.Command {
 	}
 }
 
+// maxImageBytes bounds an image file view reads, whether named by --image
+// or by the results file's metadata.
+const maxImageBytes = 256 << 20
+
 // viewed is what view reports for one image.
 type viewed struct {
+	// Status is empty for a complete run, else what the file holds
+	// ("incomplete: 2 of 5 steps").
+	Status string `json:"status,omitempty"`
 	Image  int    `json:"image"`
 	Source string `json:"source,omitempty"`
 	Path   string `json:"path"`
@@ -63,13 +71,18 @@ func (a *app) view(c *cli.Context) error {
 		return usageErr("view takes one results file, after its flags (got %q)", c.Args().Slice())
 	}
 	file := c.Args().First()
-	rows, meta, err := results.Read(file)
-	if err != nil {
+	if _, err := results.ReadMeta(file); err != nil && !errors.Is(err, results.ErrNoMetadata) {
 		return withCode(ExitInput, err)
 	}
-	maps, err := heatmap.Build(rows, heatmap.Options{
-		Variant: c.String("variant"), Value: c.String("value"), MetricColumns: meta.MetricColumns, Steps: c.IntSlice("step"),
+	maps, meta, err := heatmap.FromFile(file, heatmap.Options{
+		Variant: c.String("variant"), Value: c.String("value"), Steps: c.IntSlice("step"),
 	})
+	if status := meta.Status(); status != "" && meta.Format != "" {
+		a.log.Warn(status, "file", file)
+	}
+	if errors.Is(err, heatmap.ErrOutOfBounds) || errors.Is(err, results.ErrNotResults) {
+		return withCode(ExitInput, fmt.Errorf("%s: %w", file, err))
+	}
 	if errors.Is(err, heatmap.ErrNoImageRows) {
 		return withCode(ExitInput, fmt.Errorf("%s: %w (a text-only run, --mask-mode text, or a strategy that groups image tokens)", file, err))
 	}
@@ -87,19 +100,19 @@ func (a *app) view(c *cli.Context) error {
 	var steps []int
 	var perStep [][]heatmap.ImageMaps
 	if c.Bool("per-step") || c.Bool("gif") {
-		if steps, perStep, err = heatmap.BuildPerStep(rows, heatmap.Options{
-			Variant: c.String("variant"), Value: c.String("value"), MetricColumns: meta.MetricColumns, Steps: c.IntSlice("step"),
+		if steps, perStep, err = heatmap.PerStepFromFile(file, heatmap.Options{
+			Variant: c.String("variant"), Value: c.String("value"), Steps: c.IntSlice("step"),
 		}); err != nil {
 			return usageErr("%s: %v", file, err)
 		}
 	}
 	var out []viewed
 	for mi, m := range maps {
-		v := viewed{Image: m.Image, Path: heatmapPath(file, c.String("out"), m.Image, len(maps)), Rows: m.Rows, Cols: m.Cols, Layers: len(m.Layers), Steps: m.Steps}
+		v := viewed{Status: meta.Status(), Image: m.Image, Path: heatmapPath(file, c.String("out"), m.Image, len(maps)), Rows: m.Rows, Cols: m.Cols, Layers: len(m.Layers), Steps: m.Steps}
 		var img *imageproc.RGB
 		if m.Image < len(sources) {
 			v.Source = sources[m.Image]
-			if img, err = imageproc.DecodeFile(v.Source); err != nil {
+			if img, err = decodeImage(v.Source); err != nil {
 				if !c.IsSet("image") {
 					err = fmt.Errorf("%w (pass the analysed image with --image)", err)
 				}
@@ -110,6 +123,9 @@ func (a *app) view(c *cli.Context) error {
 		}
 		title := fmt.Sprintf("%s  image %d (%dx%d tokens)\n%s %s, %s, colour scale: %s",
 			filepath.Base(file), m.Image, m.Rows, m.Cols, c.String("variant"), c.String("value"), stepsLabel(m.Steps), scale)
+		if status := meta.Status(); status != "" {
+			title += "\n" + strings.ToUpper(status[:1]) + status[1:]
+		}
 		sheet, err := heatmap.Draw(img, m, heatmap.Style{Panel: c.Int("panel"), Columns: c.Int("columns"), Scale: scale, Title: title})
 		if err != nil {
 			return usageErr("%v", err)
@@ -132,6 +148,9 @@ func (a *app) view(c *cli.Context) error {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
+	}
+	if status := meta.Status(); status != "" {
+		fmt.Fprintln(a.stdout, status)
 	}
 	for _, v := range out {
 		fmt.Fprintf(a.stdout, "image %d: %d layers of %dx%d tokens, %s → %s\n", v.Image, v.Layers, v.Rows, v.Cols, stepsLabel(v.Steps), v.Path)
@@ -202,6 +221,18 @@ func imageSources(flag []string, meta results.Meta) ([]string, error) {
 		}
 	}
 	return paths, nil
+}
+
+// decodeImage reads an image through results.OpenRegular: a regular file
+// of at most maxImageBytes, never a FIFO or device a crafted results file
+// might name.
+func decodeImage(path string) (*imageproc.RGB, error) {
+	f, err := results.OpenRegular(path, maxImageBytes)
+	if err != nil {
+		return nil, fmt.Errorf("image %w", err)
+	}
+	defer f.Close()
+	return imageproc.Decode(io.LimitReader(f, maxImageBytes), path)
 }
 
 // heatmapPath is where image k's sheet goes.

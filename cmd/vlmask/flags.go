@@ -40,9 +40,13 @@ const (
 	flagOutput = "output"
 	flagFormat = "format"
 
-	flagPlugin       = "plugin"
-	flagPluginDir    = "plugin-dir"
-	flagPluginConfig = "plugin-config"
+	flagPlugin            = "plugin"
+	flagPluginDir         = "plugin-dir"
+	flagPluginConfig      = "plugin-config"
+	flagPluginAllowShadow = "plugin-allow-shadow"
+	flagPluginSearchCwd   = "plugin-search-cwd"
+	flagPluginSHA256      = "plugin-sha256"
+	flagPluginEnv         = "plugin-env"
 )
 
 // Help categories.
@@ -116,18 +120,29 @@ func jsonFlag(usage string) cli.Flag {
 }
 
 func pluginFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: flagPlugin, Category: catPlugins, EnvVars: []string{"VLMASK_PLUGINS"},
 			Usage: "plugin to use, by name (repeatable): one masking strategy (replaces --mask-mode) and any extra metrics; see `vlmask plugins list`"},
 		&cli.StringSliceFlag{Name: flagPluginConfig, Category: catPlugins,
 			Usage: "configuration for a plugin, NAME=JSON (repeatable), e.g. region-window='{\"k\": 2}'"},
-		pluginDirFlag(),
-	}
+	}, pluginSearchFlags()...)
 }
 
-func pluginDirFlag() cli.Flag {
-	return &cli.StringSliceFlag{Name: flagPluginDir, Category: catPlugins, EnvVars: envVar(flagPluginDir),
-		Usage: "directory searched first for vlmask-plugin-* executables (repeatable); then $VLMASK_PLUGIN_DIR, ./.vlmask/plugins, the user data dir and the built-ins"}
+// pluginSearchFlags are the flags that decide which plugin executables may
+// run: where to look, what to trust, what they see.
+func pluginSearchFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: flagPluginDir, Category: catPlugins, EnvVars: envVar(flagPluginDir),
+			Usage: "directory searched first for vlmask-plugin-* executables (repeatable); then $VLMASK_PLUGIN_DIR, the user data dir and the built-ins"},
+		&cli.BoolFlag{Name: flagPluginSearchCwd, Category: catPlugins, EnvVars: envVar(flagPluginSearchCwd),
+			Usage: "also search ./.vlmask/plugins in the working directory (off: a directory anyone can drop files into must not decide what runs)"},
+		&cli.BoolFlag{Name: flagPluginAllowShadow, Category: catPlugins, EnvVars: envVar(flagPluginAllowShadow),
+			Usage: "let a plugin found in a directory replace the built-in of the same name (off: such a plugin is skipped with a warning)"},
+		&cli.StringSliceFlag{Name: flagPluginSHA256, Category: catPlugins, EnvVars: envVar(flagPluginSHA256),
+			Usage: "pin a plugin to the SHA-256 of its executable, NAME=HEX (repeatable); a mismatch refuses to start it"},
+		&cli.StringSliceFlag{Name: flagPluginEnv, Category: catPlugins, EnvVars: envVar(flagPluginEnv),
+			Usage: "pass this environment variable to plugins (repeatable); they get only PATH, HOME, locale and temp-dir variables otherwise"},
+	}
 }
 
 func analysisFlags() []cli.Flag {

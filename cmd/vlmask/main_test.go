@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/vlmask/vlmask/core/pluginhost"
 )
 
 // envRunMain makes the test binary act as vlmask: tests re-execute it with
@@ -22,7 +24,9 @@ func TestMain(m *testing.M) {
 		serveFixture(name)
 		return
 	}
-	if os.Getenv(envRunMain) == "1" {
+	// Built-in plugins run as `<this binary> serve-plugin NAME`, in the
+	// minimal environment plugins get, which does not carry envRunMain.
+	if os.Getenv(envRunMain) == "1" || len(os.Args) > 1 && os.Args[1] == pluginhost.ServePluginCommand {
 		os.Exit(runMain(os.Args, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())

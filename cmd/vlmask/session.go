@@ -17,10 +17,26 @@ func (a *app) sessionConfig(c *cli.Context, model string) (run.Config, error) {
 	if err != nil {
 		return run.Config{}, err
 	}
+	plugins, err := pluginSearch(c)
+	if err != nil {
+		return run.Config{}, err
+	}
 	return run.Config{
 		Model: dir, ORTLib: c.String(flagORTLib), Device: c.String(flagDevice),
 		DType: c.String(flagDType), WeightsDType: c.String(flagWeightsDType), TF32: c.Bool(flagTF32),
-		PluginDirs: c.StringSlice(flagPluginDir), Version: version, Logger: a.log,
+		Plugins: plugins, Version: version, Logger: a.log,
+	}, nil
+}
+
+// pluginSearch reads the plugin search and trust flags.
+func pluginSearch(c *cli.Context) (run.Plugins, error) {
+	pins, err := run.ParsePluginChecksums(c.StringSlice(flagPluginSHA256))
+	if err != nil {
+		return run.Plugins{}, err
+	}
+	return run.Plugins{
+		Dirs: c.StringSlice(flagPluginDir), SearchWorkDir: c.Bool(flagPluginSearchCwd),
+		AllowShadowBuiltins: c.Bool(flagPluginAllowShadow), Checksums: pins, PassEnv: c.StringSlice(flagPluginEnv),
 	}, nil
 }
 

@@ -21,6 +21,11 @@ func (a *app) printSummary(c *cli.Context, sums []*run.Summary) {
 		}{sums})
 		return
 	}
+	for _, s := range sums {
+		for _, r := range s.Recovered {
+			fmt.Fprintf(a.stdout, "%s\n", r)
+		}
+	}
 	if len(sums) == 1 {
 		s := sums[0]
 		if s.Error != "" && len(s.Paths) == 0 {

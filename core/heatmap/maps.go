@@ -25,6 +25,9 @@ type Options struct {
 	MetricColumns []string
 	// Steps are the generation steps averaged; empty means every step.
 	Steps []int
+	// Bounds are the limits the file's metadata sets (BoundsOf); rows
+	// beyond them are refused with ErrOutOfBounds.
+	Bounds Bounds
 }
 
 // Grid is one image's values at one layer, row-major over the image's
@@ -75,6 +78,9 @@ func Build(rows []results.Row, opts Options) ([]ImageMaps, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := opts.Bounds.check(); err != nil {
+		return nil, err
+	}
 	type cell struct{ image, layer, row, col int }
 	type acc struct {
 		sum float64
@@ -94,9 +100,15 @@ func Build(rows []results.Row, opts Options) ([]ImageMaps, error) {
 		if len(opts.Steps) > 0 && !slices.Contains(opts.Steps, r.Step) {
 			continue
 		}
+		if err := opts.Bounds.checkRow(r); err != nil {
+			return nil, err
+		}
 		e := extents[r.ImageIndex]
 		if e == nil {
 			e = &extent{}
+			if g := opts.Bounds.Grids; g != nil {
+				e.rows, e.cols = g[r.ImageIndex].Rows, g[r.ImageIndex].Cols
+			}
 			extents[r.ImageIndex] = e
 		}
 		e.rows, e.cols = max(e.rows, r.PatchRow+1), max(e.cols, r.PatchCol+1)
@@ -132,6 +144,13 @@ func Build(rows []results.Row, opts Options) ([]ImageMaps, error) {
 		stepList = append(stepList, s)
 	}
 	slices.Sort(stepList)
+	cells := 0
+	for _, e := range extents {
+		cells += e.rows * e.cols * (maxLayer + 1) // each factor is bounded, so this cannot overflow
+	}
+	if cells > MaxCells {
+		return nil, fmt.Errorf("%d cells over %d image(s) and %d layers (the maximum is %d): %w", cells, len(extents), maxLayer+1, MaxCells, ErrOutOfBounds)
+	}
 	out := make([]ImageMaps, 0, len(images))
 	for _, im := range images {
 		e := extents[im]

@@ -33,12 +33,17 @@ type candidate struct {
 	args     []string // after the executable
 	source   string
 	dir      string // for SourceDir
+	explicit bool   // dir is one of Options.Dirs (the command line's --plugin-dir)
 	reattach *plugin.ReattachConfig
 	shadowed []string // later candidates of the same name
+	// shadowsBuiltin: a directory plugin used instead of the built-in of
+	// its name (Options.AllowShadowBuiltins).
+	shadowsBuiltin bool
 }
 
 // searchDirs is the directory part of the search order: opts.Dirs,
-// $VLMASK_PLUGIN_DIR, ./.vlmask/plugins, then the user data dir.
+// $VLMASK_PLUGIN_DIR, ./.vlmask/plugins (only with opts.SearchWorkDir),
+// then the user data dir.
 func searchDirs(opts Options) []string {
 	dirs := slices.Clone(opts.Dirs)
 	if env := opts.Getenv(EnvPluginDir); env != "" {
@@ -48,7 +53,9 @@ func searchDirs(opts Options) []string {
 			}
 		}
 	}
-	dirs = append(dirs, filepath.Join(opts.WorkDir, ".vlmask", "plugins"))
+	if opts.SearchWorkDir {
+		dirs = append(dirs, WorkDirPlugins(opts.WorkDir))
+	}
 	if data := opts.Getenv("XDG_DATA_HOME"); data != "" {
 		dirs = append(dirs, filepath.Join(data, "vlmask", "plugins"))
 	} else if home := opts.Getenv("HOME"); home != "" {
@@ -62,24 +69,44 @@ func searchDirs(opts Options) []string {
 	return dirs
 }
 
+// WorkDirPlugins is the working directory's plugin directory,
+// ./.vlmask/plugins, searched only with Options.SearchWorkDir.
+func WorkDirPlugins(workDir string) string { return filepath.Join(workDir, ".vlmask", "plugins") }
+
 // discover lists the plugins in search order, the first of each name
-// winning; later ones are recorded as shadowed and logged.
-func discover(opts Options, log hclog.Logger) []*candidate {
+// winning; later ones are recorded as shadowed and logged. A directory
+// plugin with a built-in's name is skipped, with a warning, unless
+// opts.AllowShadowBuiltins. warn logs a warning once per host.
+func discover(opts Options, log hclog.Logger, warn func(msg string, args ...any)) []*candidate {
 	var found []*candidate
 	for _, name := range sortedNames(opts.Reattach) {
 		found = append(found, &candidate{name: name, source: SourceReattach, reattach: opts.Reattach[name], path: "(reattached)"})
 	}
-	for _, dir := range searchDirs(opts) {
-		found = append(found, scanDir(dir, log)...)
+	explicit := len(opts.Dirs)
+	for i, dir := range searchDirs(opts) {
+		for _, c := range scanDir(dir, log) {
+			c.explicit = i < explicit
+			found = append(found, c)
+		}
 	}
+	builtins := map[string]*candidate{}
 	for _, name := range opts.Builtins {
-		found = append(found, &candidate{
-			name: name, path: opts.SelfExe, args: []string{ServePluginCommand, name}, source: SourceBuiltin,
-		})
+		c := &candidate{name: name, path: opts.SelfExe, args: []string{ServePluginCommand, name}, source: SourceBuiltin}
+		builtins[name] = c
+		found = append(found, c)
 	}
 	byName := map[string]*candidate{}
 	var out []*candidate
 	for _, c := range found {
+		if b := builtins[c.name]; b != nil && c.source == SourceDir {
+			if !opts.AllowShadowBuiltins {
+				b.shadowed = append(b.shadowed, c.path)
+				warn("plugin ignored: it has the name of a built-in plugin (allow it with --plugin-allow-shadow)",
+					"plugin", c.name, "ignored", c.path)
+				continue
+			}
+			c.shadowsBuiltin = true
+		}
 		if first, dup := byName[c.name]; dup {
 			first.shadowed = append(first.shadowed, c.path)
 			log.Info("plugin shadowed: the first in search order wins", "plugin", c.name, "used", first.path, "ignored", c.path)

@@ -30,6 +30,10 @@ var (
 	// (see sdk.ValidateMask and sdk.ValidateScore). It is
 	// sdk.ErrInvalidOutput, so either matches.
 	ErrBadPluginOutput = sdk.ErrInvalidOutput
-	// ErrHostClosed: the host was closed (or its context ended).
+	// ErrHostClosed: the host was closed (or its context ended; the error
+	// then also matches the context's error, e.g. context.Canceled).
 	ErrHostClosed = errors.New("plugin host closed")
+	// ErrChecksumMismatch: a plugin pinned in Options.Checksums is not the
+	// file that was pinned; it was not started.
+	ErrChecksumMismatch = errors.New("plugin checksum mismatch")
 )

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
@@ -22,6 +23,9 @@ import (
 const (
 	envTestPlugin = "VLMASK_TEST_PLUGIN"
 	envTestTag    = "VLMASK_TEST_TAG"
+	// envTestHost makes the test binary a host (runTestHost) that starts
+	// the plugin "normal" from the directory named and waits to be killed.
+	envTestHost = "VLMASK_TEST_HOST"
 )
 
 func TestMain(m *testing.M) {
@@ -31,6 +35,9 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		os.Exit(0)
+	}
+	if dir := os.Getenv(envTestHost); dir != "" {
+		os.Exit(runTestHost(dir))
 	}
 	if name := os.Getenv(envTestPlugin); name != "" {
 		if err := serveFixture(name, os.Getenv(envTestTag)); err != nil {
@@ -47,6 +54,23 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// runTestHost is a host process for TestPluginDiesWithItsHost: it starts
+// the plugin "normal" of dir, prints the plugin's pid and waits.
+func runTestHost(dir string) int {
+	h, err := New(Options{Dirs: []string{dir}, Getenv: func(string) string { return "" }, Logger: hclog.NewNullLogger()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	s, err := h.Masking(context.Background(), "normal", nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(s.(*remoteMasking).pid())
+	select {}
+}
+
 func serveFixture(name, tag string) error {
 	switch name {
 	case "normal":
@@ -61,6 +85,8 @@ func serveFixture(name, tag string) error {
 		sdk.ServeMasking(fixtureMasking{name: name, minor: sdk.ProtocolMinor + 7})
 	case "configurable":
 		sdk.ServeMasking(&configurable{})
+	case "env":
+		sdk.ServeMasking(envReporter{})
 	case "bad-count":
 		sdk.ServeMetric(fixtureMetric{name: name, short: true})
 	case "bad-column":
@@ -156,6 +182,23 @@ func (f fixtureMetric) Score(_ context.Context, req sdk.ScoreRequest) (sdk.Score
 		name = f.column
 	}
 	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: name, Values: make([]float32, max(n, 0))}}}, nil
+}
+
+// envReporter answers Mask with one group per variable of its environment,
+// labelled with the variable's name.
+type envReporter struct{ sdk.MaskingBase }
+
+func (envReporter) Describe(context.Context) (sdk.Description, error) {
+	return sdk.Description{Name: "env", Version: "1"}, nil
+}
+
+func (envReporter) Mask(context.Context, sdk.MaskRequest) (sdk.MaskResponse, error) {
+	var resp sdk.MaskResponse
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		resp.Groups = append(resp.Groups, sdk.Group{Label: name, Positions: []int{0}})
+	}
+	return resp, nil
 }
 
 // nothingPlugin serves no services.

@@ -50,9 +50,27 @@ type Options struct {
 	// Getenv reads the environment (VLMASK_PLUGIN_DIR, XDG_DATA_HOME, HOME);
 	// os.Getenv when nil.
 	Getenv func(string) string
-	// WorkDir is the directory ./.vlmask/plugins is relative to; the
-	// current directory when empty.
+	// WorkDir is the directory relative Dirs and ./.vlmask/plugins are
+	// resolved against; the current directory when empty.
 	WorkDir string
+	// SearchWorkDir adds WorkDir/.vlmask/plugins to the search path (after
+	// $VLMASK_PLUGIN_DIR). Off by default: a directory someone else can
+	// write into (a cloned repository, a shared folder) must not decide
+	// which code vlmask runs.
+	SearchWorkDir bool
+	// AllowShadowBuiltins lets a plugin found in a directory replace the
+	// built-in of the same name. Off by default: such a plugin is skipped
+	// with a warning and the built-in is used.
+	AllowShadowBuiltins bool
+	// Checksums pins plugins by name to the SHA-256 of their executable
+	// (32 bytes; for a built-in, vlmask's own executable). A pinned plugin
+	// whose file differs is not started (ErrChecksumMismatch); the check is
+	// go-plugin's SecureConfig.
+	Checksums map[string][]byte
+	// PassEnv names environment variables passed to plugins beyond the
+	// minimal set (see pluginEnv); plugins get nothing else of the host's
+	// environment.
+	PassEnv []string
 }
 
 // withDefaults fills in the defaults of unset fields.

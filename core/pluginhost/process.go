@@ -2,9 +2,9 @@ package pluginhost
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -44,6 +44,9 @@ type process struct {
 // ctx bounds the start; the process outlives it. On failure the process is
 // already stopped, and returned (when track saw it) so it can be released.
 func start(ctx context.Context, cand *candidate, opts Options, track func(*process)) (*process, error) {
+	if err := verifyChecksum(cand, opts.Checksums); err != nil {
+		return nil, err
+	}
 	p := &process{cand: cand, start: opts.StartTimeout, timeout: opts.CallTimeout, log: opts.Logger.Named(cand.name)}
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  hostrpc.Handshake(),
@@ -64,8 +67,8 @@ func start(ctx context.Context, cand *candidate, opts Options, track func(*proce
 		level := logLevel(opts.Logger)
 		cfg.RunnerFunc = func(_ hclog.Logger, proto *exec.Cmd, _ string) (runner.Runner, error) {
 			cmd := exec.Command(cand.path, cand.args...)
-			cmd.Env = append(pluginEnv(), proto.Env...)
-			cmd.Env = append(cmd.Env, hostrpc.EnvLogLevel+"="+level)
+			cmd.Env = append(pluginEnv(opts.PassEnv), proto.Env...)
+			cmd.Env = append(cmd.Env, hostrpc.EnvLogLevel+"="+level, hostrpc.EnvParentPipe+"="+hostrpc.ParentPipeStdin)
 			r, err := newProcRunner(cand.name, cmd)
 			p.runner = r
 			return r, err
@@ -86,28 +89,38 @@ func start(ctx context.Context, cand *candidate, opts Options, track func(*proce
 	select {
 	case r := <-ch:
 		if r.err != nil {
-			p.kill()
+			p.kill(nil)
+			if ctx.Err() != nil {
+				return p, fmt.Errorf("plugin %q: start: %w", cand.name, ctx.Err())
+			}
 			return p, p.startError(r.err)
 		}
 		p.rpc = r.rpc
 		return p, nil
 	case <-ctx.Done():
-		p.kill()
+		p.kill(nil)
 		return p, fmt.Errorf("plugin %q: start: %w", cand.name, ctx.Err())
 	}
 }
 
-// pluginEnv is the host's environment without the variables the host sets
-// for the plugin itself.
-func pluginEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, hostrpc.EnvLogLevel+"=") || strings.HasPrefix(kv, hostrpc.Handshake().MagicCookieKey+"=") {
-			continue
-		}
-		env = append(env, kv)
+// verifyChecksum checks a pinned candidate's executable against its pin
+// with go-plugin's SecureConfig, before anything runs it.
+func verifyChecksum(cand *candidate, pins map[string][]byte) error {
+	sum, pinned := pins[cand.name]
+	if !pinned {
+		return nil
 	}
-	return env
+	if cand.reattach != nil {
+		return fmt.Errorf("plugin %q is pinned by checksum but reattached, with no executable to check: %w", cand.name, ErrChecksumMismatch)
+	}
+	ok, err := (&plugin.SecureConfig{Checksum: sum, Hash: sha256.New()}).Check(cand.path)
+	if err != nil {
+		return fmt.Errorf("plugin %q (%s): verify checksum: %w", cand.name, cand.path, err)
+	}
+	if !ok {
+		return fmt.Errorf("plugin %q (%s): the executable's SHA-256 is not the pinned %x: %w", cand.name, cand.path, sum, ErrChecksumMismatch)
+	}
+	return nil
 }
 
 var pluginMajorPattern = regexp.MustCompile(`Plugin version: (\d+)`)
@@ -157,9 +170,15 @@ func (p *process) pid() int {
 
 // kill stops the process (gracefully first) and waits for it to be gone.
 // A reattached plugin is only disconnected, and keeps serving. Safe to call
-// more than once.
-func (p *process) kill() {
-	p.setFailure(fmt.Errorf("plugin %q: stopped by the host: %w", p.cand.name, ErrPluginExited))
+// more than once. cause, when not nil, is why the host stopped it (its
+// context's end): calls that fail afterwards match it too, so a run
+// interrupted by the user is not blamed on the plugin.
+func (p *process) kill(cause error) {
+	if cause != nil {
+		p.setFailure(fmt.Errorf("plugin %q: stopped by the host (%w): %w", p.cand.name, cause, ErrPluginExited))
+	} else {
+		p.setFailure(fmt.Errorf("plugin %q: stopped by the host: %w", p.cand.name, ErrPluginExited))
+	}
 	if p.cand.reattach != nil {
 		if c, ok := p.rpc.(*plugin.GRPCClient); ok {
 			_ = c.Conn.Close()
@@ -198,7 +217,14 @@ func (p *process) setFailure(err error) {
 // (ErrPluginTimeout); a lost connection or dead process is ErrPluginExited;
 // anything else is the plugin's own error, typed as the plugin wrapped it.
 // After a timeout or exit every later call returns the same error.
+//
+// The caller's cancellation wins over any plugin failure that follows from
+// it: when the host is stopping because the run was interrupted, the
+// plugin's death is a consequence, not the error to report.
 func (p *process) call(ctx context.Context, op string, fn func(context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("plugin %q: %s: %w", p.cand.name, op, err)
+	}
 	if err := p.failure(); err != nil {
 		return err
 	}

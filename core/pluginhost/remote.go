@@ -24,8 +24,9 @@ var (
 // host that tracks it, and the description it gave at start.
 type remote struct {
 	*process
-	host *Host
-	desc sdk.Description
+	host   *Host
+	desc   sdk.Description
+	origin Origin
 }
 
 // Describe returns the description the plugin gave at start.

@@ -13,16 +13,22 @@ import (
 )
 
 // procRunner runs one plugin process for go-plugin. It exists, instead of
-// go-plugin's default runner, for three things: the name go-plugin re-emits
+// go-plugin's default runner, for four things: the name go-plugin re-emits
 // the plugin's logs under (the plugin's name, not the executable's, which
 // is "vlmask" for every built-in), the process's exit status for error
-// messages, and a channel that closes when the process is gone.
+// messages, a channel that closes when the process is gone, and the parent
+// pipe: the plugin's standard input is a pipe whose write end only this
+// process holds, so the plugin reads end-of-file — and exits — when the host
+// is gone, however it ended (SIGKILL included: the kernel closes the write
+// end). The write end is close-on-exec, so no other child inherits it.
 type procRunner struct {
 	name   string
 	cmd    *exec.Cmd
 	stdout io.ReadCloser
 	stderr io.ReadCloser
 	pid    int
+	parent *os.File // write end of the parent pipe; closed once the process is gone
+	child  *os.File // read end, the plugin's stdin; closed here once started
 
 	done    chan struct{}
 	waitErr error // set before done closes
@@ -40,11 +46,18 @@ func newProcRunner(name string, cmd *exec.Cmd) (*procRunner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &procRunner{name: name, cmd: cmd, stdout: stdout, stderr: stderr, done: make(chan struct{})}, nil
+	child, parent, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdin = child
+	return &procRunner{name: name, cmd: cmd, stdout: stdout, stderr: stderr, parent: parent, child: child, done: make(chan struct{})}, nil
 }
 
 func (r *procRunner) Start(context.Context) error {
-	if err := r.cmd.Start(); err != nil {
+	err := r.cmd.Start()
+	_ = r.child.Close() // the plugin has its own copy
+	if err != nil {
 		r.finish(err)
 		return err
 	}
@@ -62,6 +75,7 @@ func (r *procRunner) Wait(context.Context) error {
 func (r *procRunner) finish(err error) {
 	r.once.Do(func() {
 		r.waitErr = err
+		_ = r.parent.Close()
 		close(r.done)
 	})
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -21,7 +22,22 @@ type Options struct {
 	// Bands is how many layer bands to split the layers into (default 3:
 	// early, middle, late).
 	Bands int
+	// NumLayers is the decoder's layer count when the file records it
+	// (results.Meta.NumLayers): rows beyond it are refused. 0 leaves only
+	// MaxLayers.
+	NumLayers int
 }
+
+// MaxLayers bounds the layer numbers a summary accepts from rows, whatever
+// the file says; no model has nearly as many.
+const MaxLayers = 4096
+
+// ErrOutOfBounds: a row's layer lies beyond the file's recorded layer
+// count or MaxLayers.
+var ErrOutOfBounds = errors.New("outside the bounds of a results file")
+
+// MaxBands bounds Options.Bands.
+const MaxBands = 1024
 
 // Entry is one knocked-out token or group in a band.
 type Entry struct {
@@ -46,9 +62,39 @@ type Band struct {
 
 // Summary is the whole report.
 type Summary struct {
+	// Status is empty for a complete run, else what the file holds
+	// ("incomplete: 3 of 5 steps", results.Meta.Status); Write prints it
+	// first.
+	Status          string `json:",omitempty"`
 	Variant, Metric string
 	Steps           int
 	Bands           []Band
+}
+
+// FromFile reads a results file, keeps the rows of its finished steps
+// (results.ReadFinished) and summarises them, with the file's status and
+// layer count.
+func FromFile(path string, opts Options) (*Summary, error) {
+	rows, meta, _, err := results.ReadFinished(path)
+	if err != nil {
+		return nil, err
+	}
+	layers, ok, err := meta.NumLayers()
+	if err != nil {
+		return nil, fmt.Errorf("read results %q: %w", path, err)
+	}
+	if ok {
+		opts.NumLayers = layers
+	}
+	s, err := Summarize(rows, opts)
+	if err != nil {
+		if status := meta.Status(); status != "" {
+			err = fmt.Errorf("%w (%s)", err, status)
+		}
+		return nil, err
+	}
+	s.Status = meta.Status()
+	return s, nil
 }
 
 type key struct {
@@ -73,8 +119,18 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 	if opts.Metric != results.ColumnL2Distance && opts.Metric != results.ColumnCosineDistance {
 		return nil, fmt.Errorf("metric %q: want %s or %s", opts.Metric, results.ColumnL2Distance, results.ColumnCosineDistance)
 	}
+	if opts.Bands > MaxBands {
+		return nil, fmt.Errorf("%d bands: at most %d", opts.Bands, MaxBands)
+	}
+	limit := MaxLayers
+	if opts.NumLayers > 0 {
+		limit = min(opts.NumLayers, MaxLayers)
+	}
 	maxLayer, maxStep := -1, -1
 	for _, r := range rows {
+		if r.Layer >= limit {
+			return nil, fmt.Errorf("a row of step %d has layer %d, but the file has %d layers: %w", r.Step, r.Layer, limit, ErrOutOfBounds)
+		}
 		maxLayer, maxStep = max(maxLayer, r.Layer), max(maxStep, r.Step)
 	}
 	if maxLayer < 0 {
@@ -176,6 +232,9 @@ func bandNames(n int) []string {
 // Write prints the summary as text.
 func (s *Summary) Write(w io.Writer) error {
 	var b strings.Builder
+	if s.Status != "" {
+		fmt.Fprintf(&b, "%s\n", s.Status)
+	}
 	fmt.Fprintf(&b, "most affected tokens by mean %s of the %s update (%d steps):\n", s.Metric, s.Variant, s.Steps)
 	for _, band := range s.Bands {
 		fmt.Fprintf(&b, "  %s layers %d–%d:\n", band.Name, band.FirstLayer, band.LastLayer)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/vlmask/vlmask/core/results"
@@ -141,142 +140,6 @@ func TestAbortKeepsOldFile(t *testing.T) {
 	}
 }
 
-// TestCrashLeavesOnlyTemp simulates a process that dies mid-run (no Close,
-// no Abort): only temporary files remain, Read and Complete see no result,
-// and the next Create for the same base removes the leftovers while leaving
-// other bases' files alone.
-func TestCrashLeavesOnlyTemp(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	base := filepath.Join(dir, "run")
-	other := filepath.Join(dir, "other")
-	wOther, err := results.Create(other, results.Options{Formats: bothFormats})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = wOther.Abort() })
-
-	crashed, err := results.Create(base, results.Options{Formats: bothFormats})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := crashed.Write(genRows(300, 0, 1)); err != nil {
-		t.Fatal(err)
-	}
-	if err := crashed.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	// The process "dies" here: crashed is never closed. (The cleanup only
-	// releases its file descriptors once the test is over.)
-	t.Cleanup(func() { _ = crashed.Abort() })
-	assertMissing(t, base+".parquet", base+".csv", results.SidecarPath(base+".csv"))
-	for _, p := range []string{base + ".parquet", base + ".csv"} {
-		if _, err := results.Complete(p); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("Complete(%s) after a crash: %v, want a not-exist error", p, err)
-		}
-	}
-	temps := dirEntries(t, dir)
-	if len(temps) != 4 {
-		t.Fatalf("directory holds %v, want 4 temporary files (2 per writer)", temps)
-	}
-	for _, name := range temps {
-		if !strings.HasPrefix(name, ".") || !strings.Contains(name, ".tmp-") {
-			t.Errorf("%q does not look like a hidden temporary file", name)
-		}
-	}
-
-	rows := genRows(40, 0, 2)
-	writeRows(t, base, results.Options{Formats: bothFormats}, rows, 40)
-	got := dirEntries(t, dir)
-	var stale, otherTemps int
-	for _, name := range got {
-		switch {
-		case strings.HasPrefix(name, ".run."):
-			stale++
-		case strings.HasPrefix(name, ".other."):
-			otherTemps++
-		}
-	}
-	if stale != 0 || otherTemps != 2 {
-		t.Errorf("after a new run the directory holds %v: want the crashed run's temporary files gone and the other base's 2 kept", got)
-	}
-	if err := wOther.Write(genRows(5, 0, 3)); err != nil {
-		t.Fatal(err)
-	}
-	if err := wOther.Close(); err != nil {
-		t.Errorf("the other base's writer was disturbed: %v", err)
-	}
-	read, _, err := results.Read(base + ".parquet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertRowsEqual(t, read, rows)
-}
-
-// TestInterruptedRunKeepsRows is the "an interrupted run keeps what it
-// finished" contract: Close without complete progress gives a valid file
-// marked incomplete, with the steps finished.
-func TestInterruptedRunKeepsRows(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name      string
-		progress  bool
-		steps     int
-		complete  bool
-		wantSteps int
-	}{
-		{"no progress recorded", false, 0, false, 0},
-		{"two steps finished", true, 2, false, 2},
-		{"complete", true, 3, true, 3},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			base := filepath.Join(t.TempDir(), "run")
-			rows := genRows(7000, 1, 5)
-			w, err := results.Create(base, results.Options{Formats: bothFormats, MetricColumns: []string{"m"}, RowGroupRows: 1000})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Write(rows); err != nil {
-				t.Fatal(err)
-			}
-			if tt.progress {
-				if err := w.SetProgress(tt.steps, tt.complete); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := w.SetMetadata("generated_text", "Hello"); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range w.Paths() {
-				complete, err := results.Complete(p)
-				if err != nil {
-					t.Fatalf("Complete(%s): %v", p, err)
-				}
-				if complete != tt.complete {
-					t.Errorf("Complete(%s) = %t, want %t", p, complete, tt.complete)
-				}
-				meta, err := results.ReadMeta(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if meta.StepsFinished != tt.wantSteps || meta.Rows != int64(len(rows)) || meta.Metadata["generated_text"] != "Hello" {
-					t.Errorf("ReadMeta(%s) = %+v, want %d steps, %d rows, generated_text", p, meta, tt.wantSteps, len(rows))
-				}
-				got, _, err := results.Read(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				assertRowsEqual(t, got, rows)
-			}
-		})
-	}
-}
-
 func TestCompleteWithoutSidecar(t *testing.T) {
 	t.Parallel()
 	base := filepath.Join(t.TempDir(), "run")
@@ -311,6 +174,9 @@ func TestFlushEndsRowGroup(t *testing.T) {
 		if err := w.Flush(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := w.SetProgress(1, true); err != nil {
+		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 )
@@ -19,8 +18,10 @@ import (
 // into LF), and a line may end in LF or CRLF.
 type csvRecordReader struct {
 	r      *bufio.Reader
-	line   int // line number of the last line read
-	start  int // line where the last record started
+	line   int   // line number of the last line read
+	start  int   // line where the last record started
+	pos    int64 // bytes consumed: the offset of the next record
+	lf     bool  // the last line read ended with a line feed
 	field  []byte
 	fields []string
 }
@@ -43,12 +44,18 @@ func (c *csvRecordReader) readLine() ([]byte, error) {
 	}
 	if len(line) > 0 {
 		c.line++
+		c.pos += int64(len(line))
+		c.lf = line[len(line)-1] == '\n'
 		if errors.Is(err, io.EOF) {
 			err = nil
 		}
 	}
 	return line, err
 }
+
+// terminated says the last record read ended with its line feed: a record
+// that a killed writer cut short does not.
+func (c *csvRecordReader) terminated() bool { return c.lf }
 
 // record returns the fields of the next record, or io.EOF. The slice is
 // reused by the next call; the strings are not.
@@ -118,8 +125,12 @@ func (c *csvRecordReader) record() ([]string, error) {
 	}
 }
 
+// maxSidecarBytes bounds the sidecar a reader loads: its metadata holds
+// the rendered prompt and generated text, far below this.
+const maxSidecarBytes = 64 << 20
+
 func readCSVMeta(path string) (Meta, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path, 0)
 	if err != nil {
 		return Meta{}, fmt.Errorf("read results %q: %w", path, err)
 	}
@@ -151,7 +162,7 @@ func csvMeta(path string, rr *csvRecordReader) (m Meta, hasSidecar bool, err err
 	}
 	m = Meta{Format: FormatCSV, Columns: names, MetricColumns: metrics}
 	side := SidecarPath(path)
-	data, err := os.ReadFile(side)
+	data, err := ReadRegular(side, maxSidecarBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return m, false, nil
 	}
@@ -172,7 +183,7 @@ func csvMeta(path string, rr *csvRecordReader) (m Meta, hasSidecar bool, err err
 }
 
 func readCSV(path string) ([]Row, Meta, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path, 0)
 	if err != nil {
 		return nil, Meta{}, fmt.Errorf("read results %q: %w", path, err)
 	}

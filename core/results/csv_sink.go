@@ -16,14 +16,19 @@ import (
 var _ sink = (*csvSink)(nil)
 
 // csvSink writes one CSV file through a temporary file, and its sidecar
-// BASE.meta.json when it is committed.
+// BASE.meta.json when it is committed. Like parquetSink it keeps the file
+// offset where each segment (a step's rows) ends, so finish can cut the
+// rows of an unfinished step off.
 type csvSink struct {
-	final   string
-	file    *tempFile
-	buf     *bufio.Writer
-	columns []string
-	line    []byte
-	sidecar []byte
+	final    string
+	file     *tempFile
+	buf      *bufio.Writer
+	columns  []string
+	line     []byte
+	sidecar  []byte
+	segStep  int  // step of the open segment
+	open     bool // rows written since the last cut
+	segments []segment
 }
 
 func newCSVSink(final string, opts Options) (*csvSink, error) {
@@ -42,12 +47,18 @@ func newCSVSink(final string, opts Options) (*csvSink, error) {
 	if _, err := s.buf.WriteString(strings.Join(s.columns, ",") + "\n"); err != nil {
 		return nil, errors.Join(fmt.Errorf("write csv %q: %w", tf.path, err), tf.discard())
 	}
+	if err := s.buf.Flush(); err != nil {
+		return nil, errors.Join(fmt.Errorf("write csv %q: %w", tf.path, err), tf.discard())
+	}
 	return s, nil
 }
 
 func (s *csvSink) finalPath() string { return s.final }
 
-func (s *csvSink) write(rows []Row) error {
+func (s *csvSink) write(step int, rows []Row) error {
+	if !s.open {
+		s.open, s.segStep = true, step
+	}
 	for i := range rows {
 		s.line = appendCSVRow(s.line[:0], &rows[i])
 		if _, err := s.buf.Write(s.line); err != nil {
@@ -57,9 +68,24 @@ func (s *csvSink) write(rows []Row) error {
 	return nil
 }
 
-func (s *csvSink) flush() error {
+// endSegment records where the open segment ends.
+func (s *csvSink) endSegment() error {
+	if !s.open {
+		return nil
+	}
+	s.open = false
 	if err := s.buf.Flush(); err != nil {
 		return fmt.Errorf("flush csv %q: %w", s.file.path, err)
+	}
+	s.segments = append(s.segments, segment{step: s.segStep, end: s.file.offset})
+	return nil
+}
+
+// cut ends the open segment and makes the file durable. CSV has no footer:
+// recoverCSV tells the finished steps by the rows themselves.
+func (s *csvSink) cut(map[string]string) error {
+	if err := s.endSegment(); err != nil {
+		return err
 	}
 	return s.file.sync()
 }
@@ -71,21 +97,50 @@ type sidecarFile struct {
 	KeyValue map[string]string `json:"key_value"`
 }
 
-func (s *csvSink) finish(kv map[string]string) error {
+// finish keeps the segments of steps below keep (all when keep is
+// negative), prepares the sidecar with kv and seals the file.
+func (s *csvSink) finish(kv map[string]string, keep int) error {
+	if s.open && (keep < 0 || s.segStep < keep) {
+		if err := s.endSegment(); err != nil {
+			return err
+		}
+	}
 	if err := s.buf.Flush(); err != nil {
 		return fmt.Errorf("finish csv %q: %w", s.file.path, err)
 	}
-	sidecar, err := json.MarshalIndent(sidecarFile{
-		File:     filepath.Base(s.final),
-		Columns:  s.columns,
-		KeyValue: kv,
-	}, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode sidecar of %q: %w", s.final, err)
+	n := len(s.segments)
+	for n > 0 && keep >= 0 && s.segments[n-1].step >= keep {
+		n--
 	}
-	s.sidecar = append(sidecar, '\n')
-	return s.file.close()
+	end := s.headerEnd()
+	if n > 0 {
+		end = s.segments[n-1].end
+	}
+	s.segments = s.segments[:n]
+	if s.file.offset != end {
+		if err := s.file.truncate(end); err != nil {
+			return err
+		}
+	}
+	sidecar, err := encodeSidecar(s.final, s.columns, kv)
+	if err != nil {
+		return err
+	}
+	s.sidecar = sidecar
+	return s.file.seal()
 }
+
+// encodeSidecar is the sidecar of the CSV file csvPath.
+func encodeSidecar(csvPath string, columns []string, kv map[string]string) ([]byte, error) {
+	b, err := json.MarshalIndent(sidecarFile{File: filepath.Base(csvPath), Columns: columns, KeyValue: kv}, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode sidecar of %q: %w", csvPath, err)
+	}
+	return append(b, '\n'), nil
+}
+
+// headerEnd is the size of the header line.
+func (s *csvSink) headerEnd() int64 { return int64(len(strings.Join(s.columns, ",")) + 1) }
 
 // commit replaces the CSV and then its sidecar. The old sidecar goes first,
 // so a crash in between leaves a CSV without a sidecar (Complete: "no

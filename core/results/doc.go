@@ -5,18 +5,40 @@
 //
 // Calls go one way: the analysis loop (package core) and the CLI call
 // Create, then Writer.Write for each batch of rows as it is produced, then
-// Writer.Close; the report command and tests call Read and Complete. This
+// Writer.Close; the report and view commands call ReadFinished, tests call
+// Read, and --resume calls Complete. This
 // package calls nothing else of vlmask's, and it is the only package of the
 // project that imports parquet-go.
 //
 // Files appear atomically. A Writer writes into temporary files in the
 // destination directory and renames them into place in Close, so a reader
-// never sees a half-written file at the final path. A run that is
-// interrupted calls Close too: the rows written so far land in a valid file
-// whose metadata says vlmask.complete=false and how many generation steps
-// were finished (Writer.SetProgress), which Complete reports. A process
-// that dies without Close leaves only a temporary file, which the next
-// Create for the same base removes.
+// never sees a half-written file at the final path.
+//
+// No file holds part of a step. Rows come in generation-step order, and
+// each step's rows form a segment of the file: for Parquet a small Parquet
+// file of its own, followed by a checkpoint footer that describes every
+// segment so far, so the temporary file cut at any checkpoint is a valid
+// results file; for CSV the offset where the step's lines end. A run that
+// is interrupted or fails calls Close too: Close keeps exactly the steps
+// that finished (SetProgress) — the rows of the step it was stopped in are
+// cut off — and marks the files vlmask.complete=false with
+// vlmask.steps_finished (and vlmask.steps_planned, when given).
+//
+// Nothing is lost to a kill. A process killed without Close (SIGKILL, the
+// OOM killer) leaves its temporary files; the next Create for the same
+// base recovers their finished steps — Parquet up to the last checkpoint
+// footer, CSV up to the last step whose successor began — into
+// BASE.recovered-<time>.parquet/.csv, or moves a file with no finished step
+// aside as BASE.parquet.partial-<time>, and reports what it did
+// (Writer.Recovered) for the caller to log. A live writer holds a lock on
+// its temporary files, so another writer of the same base gets ErrInUse
+// instead of mistaking them for leftovers.
+//
+// Readers check completeness. ReadFinished returns only the rows of
+// finished steps, and Meta.Status gives the line a reader prints first
+// ("incomplete: 3 of 5 steps"). Files are opened with OpenRegular: a path
+// that is not a regular file (a FIFO, a device) is refused before it is
+// read, so a reader never blocks on one.
 //
 // Column layout (the first eight are the original tool's, in its order):
 //

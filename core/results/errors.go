@@ -27,4 +27,16 @@ var (
 	// ErrNoMetadata reports a results file without its vlmask metadata,
 	// e.g. a CSV file whose sidecar BASE.meta.json is missing.
 	ErrNoMetadata = errors.New("no vlmask metadata")
+	// ErrInUse reports a results base that a live writer (another vlmask
+	// process, or another Writer) is writing: its temporary file is locked.
+	ErrInUse = errors.New("results base in use by another writer")
+	// ErrNotRegular reports a path that is not a regular file (a
+	// directory, FIFO, device or socket), which readers refuse to open.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrTooLarge reports a file, or a size a file asks for, beyond a
+	// reader's limit.
+	ErrTooLarge = errors.New("too large")
 )
+
+// errLocked: another open file description holds the lock (lockFile).
+var errLocked = errors.New("locked by another writer")

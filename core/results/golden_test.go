@@ -140,6 +140,6 @@ func TestGoldenShapedTable(t *testing.T) {
 		}
 	}
 	t.Run("independent readers", func(t *testing.T) {
-		checkWithIndependentReaders(t, paths[0], nil, rows, "golden")
+		checkWithIndependentReaders(t, paths[0], nil, rows, "golden", true)
 	})
 }

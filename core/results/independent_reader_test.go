@@ -233,7 +233,7 @@ func rowFromNode(vals []any, numMetrics int) (results.Row, error) {
 // checkWithIndependentReaders reads path with every installed reader of
 // read.mjs and compares column names, types, metadata and every value
 // with want.
-func checkWithIndependentReaders(t *testing.T, path string, metrics []string, want []results.Row, version string) {
+func checkWithIndependentReaders(t *testing.T, path string, metrics []string, want []results.Row, version string, complete bool) {
 	t.Helper()
 	node, dir := readerTool(t)
 	for _, rd := range independentReaders {
@@ -249,8 +249,8 @@ func checkWithIndependentReaders(t *testing.T, path string, metrics []string, wa
 			if out.CreatedBy == nil || *out.CreatedBy != "vlmask version "+version {
 				t.Errorf("%s: created_by %v, want %q", rd.name, out.CreatedBy, "vlmask version "+version)
 			}
-			if out.KeyValue[results.MetaKeyComplete] != "true" {
-				t.Errorf("%s: key/value %s = %q, want true", rd.name, results.MetaKeyComplete, out.KeyValue[results.MetaKeyComplete])
+			if got, want := out.KeyValue[results.MetaKeyComplete], strconv.FormatBool(complete); got != want {
+				t.Errorf("%s: key/value %s = %q, want %s", rd.name, results.MetaKeyComplete, got, want)
 			}
 			got := make([]results.Row, len(out.Rows))
 			for i, vals := range out.Rows {
@@ -306,6 +306,13 @@ func TestIndependentReaders(t *testing.T) {
 	overflow := genRows(70_000, 0, 23)
 	for i := range overflow {
 		overflow[i].GroupLabel = fmt.Sprintf("group %06d of a very long run", i)
+		overflow[i].Step = 0 // one step, so one segment with one dictionary per column chunk
+	}
+	// Rows of three steps: three segments, each a Parquet file of its own
+	// inside the file, tied together by the final footer.
+	steps := genRows(3000, 2, 31)
+	for i := range steps {
+		steps[i].Step = i / 1000
 	}
 	tests := []struct {
 		name      string
@@ -317,6 +324,7 @@ func TestIndependentReaders(t *testing.T) {
 	}{
 		{"tricky rows in several row groups", genRows(3000, 3, 19), []string{"kl_div", "js-div", "Rank2"}, 700, false, false},
 		{"dictionary overflow", overflow, nil, 0, true, true},
+		{"three steps, three segments", steps, []string{"kl_div", "rank"}, 400, false, false},
 		{"no rows", nil, []string{"m"}, 0, false, false},
 	}
 	for _, tt := range tests {
@@ -335,7 +343,7 @@ func TestIndependentReaders(t *testing.T) {
 			if got := groupLabelHasPlainPages(t, paths[0]); got != tt.wantPlain {
 				t.Fatalf("group_label has PLAIN pages: %t, want %t", got, tt.wantPlain)
 			}
-			checkWithIndependentReaders(t, paths[0], tt.metrics, tt.rows, "0.0.1-test")
+			checkWithIndependentReaders(t, paths[0], tt.metrics, tt.rows, "0.0.1-test", true)
 		})
 	}
 }

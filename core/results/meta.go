@@ -16,9 +16,13 @@ const (
 	// complete=true before Close, "false" for an interrupted run.
 	MetaKeyComplete = "vlmask.complete"
 	// MetaKeyStepsFinished is the number of generation steps whose rows are
-	// all in the file (decimal), as given to SetProgress. Rows of a later,
-	// unfinished step may follow them.
+	// all in the file (decimal). Files written by this version hold no row
+	// of a later step; older ones may (Meta.Finished drops them).
 	MetaKeyStepsFinished = "vlmask.steps_finished"
+	// MetaKeyStepsPlanned is the number of generation steps the run set out
+	// to analyse (Options.PlannedSteps), when known. A complete run may have
+	// fewer: it stops at the end-of-sequence token.
+	MetaKeyStepsPlanned = "vlmask.steps_planned"
 	// MetaKeyRows is the number of rows in the file (decimal).
 	MetaKeyRows = "vlmask.rows"
 	// MetaKeyResultsFormat is the version of this package's file layout.
@@ -30,7 +34,7 @@ const resultsFormatVersion = "1"
 
 func isReservedKey(k string) bool {
 	switch k {
-	case MetaKeyComplete, MetaKeyStepsFinished, MetaKeyRows, MetaKeyResultsFormat:
+	case MetaKeyComplete, MetaKeyStepsFinished, MetaKeyStepsPlanned, MetaKeyRows, MetaKeyResultsFormat:
 		return true
 	}
 	return false
@@ -43,20 +47,26 @@ type Meta struct {
 	Columns       []string          // every column, in file order
 	MetricColumns []string          // the columns after the fixed ones
 	Metadata      map[string]string // run metadata, without the reserved keys
+	HasMetadata   bool              // the file carries vlmask's metadata (false for a CSV file without its sidecar)
 	Complete      bool              // MetaKeyComplete
 	StepsFinished int               // MetaKeyStepsFinished
+	StepsPlanned  int               // MetaKeyStepsPlanned; 0 when not recorded
 	Rows          int64             // MetaKeyRows
 	CreatedBy     string            // the Parquet footer's created_by; empty for CSV
 }
 
 // progressKeyValue returns the reserved key/value pairs for a file.
-func progressKeyValue(complete bool, stepsFinished int, rows int64) map[string]string {
-	return map[string]string{
+func progressKeyValue(complete bool, stepsFinished, stepsPlanned int, rows int64) map[string]string {
+	kv := map[string]string{
 		MetaKeyComplete:      strconv.FormatBool(complete),
 		MetaKeyStepsFinished: strconv.Itoa(stepsFinished),
 		MetaKeyRows:          strconv.FormatInt(rows, 10),
 		MetaKeyResultsFormat: resultsFormatVersion,
 	}
+	if stepsPlanned > 0 {
+		kv[MetaKeyStepsPlanned] = strconv.Itoa(stepsPlanned)
+	}
+	return kv
 }
 
 // metaFromKeyValue fills m's metadata fields from a file's key/value pairs.
@@ -74,6 +84,11 @@ func metaFromKeyValue(m *Meta, kv map[string]string) error {
 			return fmt.Errorf("%s %q: %w", MetaKeyStepsFinished, v, ErrNotResults)
 		}
 	}
+	if v, ok := kv[MetaKeyStepsPlanned]; ok {
+		if m.StepsPlanned, err = strconv.Atoi(v); err != nil || m.StepsPlanned < 0 {
+			return fmt.Errorf("%s %q: %w", MetaKeyStepsPlanned, v, ErrNotResults)
+		}
+	}
 	if v, ok := kv[MetaKeyRows]; ok {
 		if m.Rows, err = strconv.ParseInt(v, 10, 64); err != nil || m.Rows < 0 {
 			return fmt.Errorf("%s %q: %w", MetaKeyRows, v, ErrNotResults)
@@ -82,6 +97,7 @@ func metaFromKeyValue(m *Meta, kv map[string]string) error {
 	if v, ok := kv[MetaKeyResultsFormat]; ok && v != resultsFormatVersion {
 		return fmt.Errorf("%s %q: %w (this vlmask reads version %s)", MetaKeyResultsFormat, v, ErrNotResults, resultsFormatVersion)
 	}
+	m.HasMetadata = true
 	m.Metadata = maps.Clone(kv)
 	maps.DeleteFunc(m.Metadata, func(k, _ string) bool { return isReservedKey(k) })
 	return nil

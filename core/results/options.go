@@ -65,6 +65,11 @@ type Options struct {
 	// RowGroupRows is the number of rows per Parquet row group:
 	// 0 means DefaultRowGroupRows; at most MaxRowGroupRows.
 	RowGroupRows int
+	// PlannedSteps is the number of generation steps the run sets out to
+	// analyse, recorded as MetaKeyStepsPlanned so readers can say how much
+	// of an incomplete run they hold ("incomplete: 3 of 5 steps"); 0 leaves
+	// it out.
+	PlannedSteps int
 	// Version is vlmask's version, written into the Parquet footer's
 	// created_by as "vlmask version VERSION"; empty means DefaultVersion.
 	Version string
@@ -78,7 +83,11 @@ func (o Options) normalized() (Options, error) {
 		MetricColumns: slices.Clone(o.MetricColumns),
 		Metadata:      maps.Clone(o.Metadata),
 		RowGroupRows:  o.RowGroupRows,
+		PlannedSteps:  o.PlannedSteps,
 		Version:       o.Version,
+	}
+	if n.PlannedSteps < 0 {
+		return Options{}, fmt.Errorf("planned steps %d: %w (negative)", n.PlannedSteps, ErrInvalidOptions)
 	}
 	if len(n.Formats) == 0 {
 		n.Formats = []Format{FormatParquet}

@@ -13,7 +13,7 @@ import (
 
 // openParquet opens a Parquet file and reads its footer.
 func openParquet(path string) (*os.File, *parquet.File, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read results %q: %w", path, err)
 	}

@@ -83,7 +83,8 @@ func createdBy(version string) string { return "vlmask version " + version }
 // parquetWriterOptions returns the writer configuration: Snappy, data pages
 // of version 1 (hyparquet before 1.5 rejects version 2), page and chunk
 // statistics, no internal write buffer (the sink buffers and flushes
-// itself, so Flush reaches the file), and the run's key/value metadata.
+// itself, so Flush reaches the file). The run's key/value metadata is not
+// among them: the sink writes the footers itself (parquetSink.writeFooter).
 func parquetWriterOptions(schema *parquet.Schema, opts Options) ([]parquet.WriterOption, error) {
 	wo := []parquet.WriterOption{
 		schema,
@@ -94,9 +95,6 @@ func parquetWriterOptions(schema *parquet.Schema, opts Options) ([]parquet.Write
 		parquet.WriteBufferSize(0),
 		parquet.DictionaryMaxBytes(dictionaryMaxBytes),
 		createdByOption(createdBy(opts.Version)),
-	}
-	for k, v := range opts.Metadata {
-		wo = append(wo, parquet.KeyValueMetadata(k, v))
 	}
 	if _, err := parquet.NewWriterConfig(wo...); err != nil {
 		return nil, fmt.Errorf("parquet writer configuration: %w", err)

@@ -67,3 +67,50 @@ func (in interner) bytes(b []byte) string {
 	in[s] = s
 	return s
 }
+
+// ReadFinished reads a results file as Read does, then keeps only the rows
+// of finished steps: for a file not marked complete, rows of steps at or
+// beyond Meta.StepsFinished are dropped (files of earlier vlmask versions
+// kept the rows of the step they were interrupted in). This is what
+// summaries and pictures should read; Meta.Status says what the rows
+// cover. dropped counts the rows left out.
+func ReadFinished(path string) (rows []Row, m Meta, dropped int, err error) {
+	rows, m, err = Read(path)
+	if err != nil {
+		return nil, Meta{}, 0, err
+	}
+	rows, dropped = m.Finished(rows)
+	return rows, m, dropped, nil
+}
+
+// Finished returns the rows of the steps m records as finished (every row
+// when the file is complete), in place, and how many it left out.
+func (m Meta) Finished(rows []Row) ([]Row, int) {
+	if m.Complete || !m.HasMetadata {
+		return rows, 0
+	}
+	kept := rows[:0]
+	for _, r := range rows {
+		if r.Step < m.StepsFinished {
+			kept = append(kept, r)
+		}
+	}
+	return kept, len(rows) - len(kept)
+}
+
+// Status is a one-line account of how much of its run a file holds, for the
+// first line of a reader's output: empty for a complete run,
+// "incomplete: N of M steps" (or "incomplete: N steps finished" when the
+// plan was not recorded) otherwise, and a warning when a CSV file's
+// sidecar is missing so completeness cannot be told.
+func (m Meta) Status() string {
+	switch {
+	case !m.HasMetadata:
+		return "completeness unknown: no vlmask metadata (a CSV file without its .meta.json sidecar)"
+	case m.Complete:
+		return ""
+	case m.StepsPlanned > 0:
+		return fmt.Sprintf("incomplete: %d of %d steps (the run was interrupted or failed; only finished steps are used)", m.StepsFinished, m.StepsPlanned)
+	}
+	return fmt.Sprintf("incomplete: %d steps finished (the run was interrupted or failed; only finished steps are used)", m.StepsFinished)
+}

@@ -77,6 +77,9 @@ func TestStreamingMemoryIsFlat(t *testing.T) {
 			t.Fatalf("heap in use %d MiB after %d rows, over the %d MiB ceiling", h>>20, written, ceiling>>20)
 		}
 	}
+	if err := w.SetProgress(1, true); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // finalFileMode is the permission of a committed file (before the umask
@@ -14,10 +13,14 @@ import (
 const finalFileMode = 0o644
 
 // tempFile is an output file being written under a temporary name in its
-// destination directory, so the rename into place is atomic.
+// destination directory, so the rename into place is atomic. While it is
+// open it holds an exclusive lock (where the platform has one, see
+// lockFile), so that a later Create for the same base can tell a live
+// writer's file from one a killed process left behind.
 type tempFile struct {
 	path   string
 	f      *os.File
+	offset int64 // bytes written so far: the file's size
 	closed bool
 }
 
@@ -26,17 +29,24 @@ type tempFile struct {
 // leftovers of a crashed writer.
 func tempPrefix(final string) string { return "." + filepath.Base(final) + ".tmp-" }
 
-// createTempFile creates the temporary file for final.
+// createTempFile creates and locks the temporary file for final.
 func createTempFile(final string) (*tempFile, error) {
 	f, err := os.CreateTemp(filepath.Dir(final), tempPrefix(final)+"*")
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file for %q: %w", final, err)
 	}
+	if err := lockFile(f); err != nil {
+		return nil, errors.Join(fmt.Errorf("lock temporary file %q: %w", f.Name(), err), f.Close(), os.Remove(f.Name()))
+	}
 	return &tempFile{path: f.Name(), f: f}, nil
 }
 
 // Write writes to the file; tempFile is the io.Writer under the buffers.
-func (t *tempFile) Write(p []byte) (int, error) { return t.f.Write(p) }
+func (t *tempFile) Write(p []byte) (int, error) {
+	n, err := t.f.Write(p)
+	t.offset += int64(n)
+	return n, err
+}
 
 // sync makes the bytes written so far durable.
 func (t *tempFile) sync() error {
@@ -46,18 +56,30 @@ func (t *tempFile) sync() error {
 	return nil
 }
 
-// close syncs and closes the file, keeping it under its temporary name.
-func (t *tempFile) close() error {
-	if t.closed {
-		return nil
+// truncate cuts the file back to size bytes; later writes go after them.
+// Buffers above the file must have been flushed.
+func (t *tempFile) truncate(size int64) error {
+	if err := t.f.Truncate(size); err != nil {
+		return fmt.Errorf("truncate %q to %d bytes: %w", t.path, size, err)
 	}
-	t.closed = true
+	if _, err := t.f.Seek(size, 0); err != nil {
+		return fmt.Errorf("truncate %q to %d bytes: %w", t.path, size, err)
+	}
+	t.offset = size
+	return nil
+}
+
+// seal syncs the file and gives it its final permissions, still under its
+// temporary name. On platforms that cannot rename an open file it also
+// closes it (and so releases its lock); elsewhere the file stays open and
+// locked until commit, so no other writer mistakes it for a leftover.
+func (t *tempFile) seal() error {
 	err := t.f.Sync()
 	if err == nil {
 		err = t.f.Chmod(finalFileMode)
 	}
-	if cerr := t.f.Close(); err == nil {
-		err = cerr
+	if err == nil && closeBeforeRename {
+		err = t.closeFile()
 	}
 	if err != nil {
 		return fmt.Errorf("close %q: %w", t.path, err)
@@ -65,53 +87,38 @@ func (t *tempFile) close() error {
 	return nil
 }
 
-// commit renames the closed file to final and makes the rename durable.
+func (t *tempFile) closeFile() error {
+	if t.closed {
+		return nil
+	}
+	t.closed = true
+	return t.f.Close()
+}
+
+// commit renames the sealed file to final, makes the rename durable and
+// closes the file.
 func (t *tempFile) commit(final string) error {
 	if err := os.Rename(t.path, final); err != nil {
 		return fmt.Errorf("rename %q to %q: %w", t.path, final, err)
 	}
+	t.path = final
 	if err := syncDir(filepath.Dir(final)); err != nil {
-		return fmt.Errorf("sync directory of %q: %w", final, err)
+		return errors.Join(fmt.Errorf("sync directory of %q: %w", final, err), t.closeFile())
+	}
+	if err := t.closeFile(); err != nil {
+		return fmt.Errorf("close %q: %w", final, err)
 	}
 	return nil
 }
 
 // discard closes the file if needed and removes it.
 func (t *tempFile) discard() error {
-	var err error
-	if !t.closed {
-		t.closed = true
-		err = t.f.Close()
-	}
+	err := t.closeFile()
 	if rerr := os.Remove(t.path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 		err = errors.Join(err, rerr)
 	}
 	if err != nil {
 		return fmt.Errorf("remove temporary file %q: %w", t.path, err)
-	}
-	return nil
-}
-
-// removeStaleTemps removes temporary files that an earlier writer of final
-// left behind when its process died before Close or Abort. Two live
-// writers must not share a base.
-func removeStaleTemps(final string) error {
-	dir := filepath.Dir(final)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("list %q for stale temporary files: %w", dir, err)
-	}
-	prefix := tempPrefix(final)
-	var errs []error
-	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
-			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
-			}
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("remove stale temporary files of %q: %w", final, err)
 	}
 	return nil
 }
@@ -127,7 +134,7 @@ func WriteFileAtomic(path string, data []byte) error {
 	if _, err := tf.Write(data); err != nil {
 		return errors.Join(fmt.Errorf("write %q: %w", tf.path, err), tf.discard())
 	}
-	if err := tf.close(); err != nil {
+	if err := tf.seal(); err != nil {
 		return errors.Join(err, tf.discard())
 	}
 	if err := tf.commit(path); err != nil {

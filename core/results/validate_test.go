@@ -171,6 +171,9 @@ func TestWriteRejectsBadRows(t *testing.T) {
 			if err := w.Write([]results.Row{good}); err != nil {
 				t.Fatal(err)
 			}
+			if err := w.SetProgress(1, true); err != nil {
+				t.Fatal(err)
+			}
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}

@@ -6,18 +6,25 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
-// sink is one output file in the making.
+// sink is one output file in the making. Rows arrive in segments: the
+// rows of one generation step, or of the rows between two cuts. A sink
+// remembers where each segment ends, so finish can keep exactly the
+// segments of finished steps.
 type sink interface {
-	write(rows []Row) error
-	// flush pushes everything written so far to the temporary file and
-	// syncs it to stable storage.
-	flush() error
-	// finish completes the file with the given key/value metadata, syncs
-	// and closes it, still under its temporary name.
-	finish(kv map[string]string) error
+	// write appends rows, all of the given generation step, to the open
+	// segment (opening one if needed).
+	write(step int, rows []Row) error
+	// cut ends the open segment, if any, records a checkpoint holding kv
+	// (Parquet) and makes the file durable.
+	cut(kv map[string]string) error
+	// finish keeps the segments of steps below keep (every segment when
+	// keep is negative), completes the file with the key/value metadata
+	// kv and syncs it, still under its temporary name.
+	finish(kv map[string]string, keep int) error
 	// commit renames the finished file into place.
 	commit() error
 	// discard closes the file if needed and removes the temporary file.
@@ -29,12 +36,25 @@ type sink interface {
 // BASE.csv). Its memory does not grow with the number of rows: Parquet row
 // groups are written out as they fill. A Writer is not safe for concurrent
 // use.
+//
+// Rows must come in generation-step order. The rows of each step form a
+// segment of the files; when a row of a new step arrives, or at Flush, the
+// segment ends with a checkpoint that a process killed later can be
+// recovered from (see Create). Close keeps exactly the steps that finished:
+// the rows of a step the run did not finish are dropped.
 type Writer struct {
 	base          string
 	opts          Options
 	sinks         []sink
-	rows          int64
-	stepsFinished int
+	recovered     []Recovery
+	rows          int64 // rows written (kept rows after Close)
+	dropped       int64 // rows of unfinished steps that Close dropped
+	stepRows      []stepCount
+	step          int  // step of the last row written; -1 before any
+	segmentRows   bool // rows written since the last checkpoint
+	stepsFinished int  // as given to SetProgress
+	progressSet   bool // SetProgress was called
+	stepsSeen     int  // steps whose rows are all written: every step before the last one written
 	complete      bool
 	closed        bool // Close or Abort was called
 	aborted       bool
@@ -42,13 +62,23 @@ type Writer struct {
 	err           error // first failed write or flush; every later call returns it
 }
 
+// stepCount is the number of rows written for one generation step.
+type stepCount struct {
+	step int
+	rows int64
+}
+
 // Create starts the files of base: BASE.parquet and/or BASE.csv per
 // opts.Formats (BASE.meta.json too with CSV), written into temporary files
 // in base's directory (created if missing) and renamed into place by Close.
 // An existing file at a final path stays untouched until Close replaces it.
-// Create removes temporary files that a crashed writer of the same base
-// left behind; two live writers must not share a base. base must not end in
-// .parquet or .csv.
+//
+// Temporary files that a killed writer of the same base left behind are
+// never deleted unseen: Create recovers the finished steps they hold into
+// BASE.recovered-<time>.parquet (or .csv), or moves them aside, and says
+// what it did in Recovered. A temporary file that a live writer holds makes
+// Create fail with ErrInUse (where the platform has file locks). base must
+// not end in .parquet or .csv.
 func Create(base string, opts Options) (*Writer, error) {
 	n, err := opts.normalized()
 	if err != nil {
@@ -60,17 +90,13 @@ func Create(base string, opts Options) (*Writer, error) {
 	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
 		return nil, fmt.Errorf("create results %q: %w", base, err)
 	}
-	w := &Writer{base: base, opts: n}
+	w := &Writer{base: base, opts: n, step: -1}
 	for _, f := range n.Formats {
 		final := base + f.Extension()
-		stale := []string{final}
-		if f == FormatCSV {
-			stale = append(stale, SidecarPath(final))
-		}
-		for _, p := range stale {
-			if err := removeStaleTemps(p); err != nil {
-				return nil, errors.Join(fmt.Errorf("create results %q: %w", base, err), w.discardAll())
-			}
+		rec, err := recoverLeftovers(base, f)
+		w.recovered = append(w.recovered, rec...)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("create results %q: %w", base, err), w.discardAll())
 		}
 		var s sink
 		switch f {
@@ -86,6 +112,10 @@ func Create(base string, opts Options) (*Writer, error) {
 	}
 	return w, nil
 }
+
+// Recovered lists what Create did with the temporary files that killed
+// writers of the same base had left behind, for the caller to report.
+func (w *Writer) Recovered() []Recovery { return slices.Clone(w.recovered) }
 
 func validateBase(base string) error {
 	name := filepath.Base(base)
@@ -113,42 +143,88 @@ func (w *Writer) Paths() []string {
 	return paths
 }
 
-// Rows returns the number of rows written so far.
+// Rows returns the number of rows written so far; after Close, the number
+// of rows kept.
 func (w *Writer) Rows() int64 { return w.rows }
 
+// Dropped returns the number of rows that Close dropped because their step
+// did not finish.
+func (w *Writer) Dropped() int64 { return w.dropped }
+
 // Write validates rows, then appends them to every file. A row that fails
-// validation makes Write return an error matching ErrInvalidRow or
-// ErrInvalidVariant, and none of the rows of that call is written. The
-// rows slice may be reused once Write returns.
+// validation, or comes from an earlier generation step than the rows before
+// it, makes Write return an error matching ErrInvalidRow or
+// ErrInvalidVariant, and none of the rows of that call is written. A row of
+// a new step ends the previous step's segment with a checkpoint. The rows
+// slice may be reused once Write returns.
 func (w *Writer) Write(rows []Row) error {
 	if err := w.usable(); err != nil {
 		return err
 	}
+	prev := w.step
 	for i := range rows {
 		if err := validateRow(&rows[i], len(w.opts.MetricColumns)); err != nil {
 			return fmt.Errorf("write results %q: row %d: %w", w.base, w.rows+int64(i), err)
 		}
-	}
-	for _, s := range w.sinks {
-		if err := s.write(rows); err != nil {
-			w.err = fmt.Errorf("write results %q: %w", w.base, err)
-			return w.err
+		if rows[i].Step < prev {
+			return fmt.Errorf("write results %q: row %d: generation_step %d after step %d: %w (rows come in step order)",
+				w.base, w.rows+int64(i), rows[i].Step, prev, ErrInvalidRow)
 		}
+		prev = rows[i].Step
 	}
-	w.rows += int64(len(rows))
+	for len(rows) > 0 {
+		step := rows[0].Step
+		if w.step >= 0 && step != w.step {
+			// Rows of a new step: every row of the earlier ones is written.
+			w.stepsSeen = w.step + 1
+			if err := w.checkpoint(); err != nil {
+				return err
+			}
+		}
+		n := 1
+		for n < len(rows) && rows[n].Step == step {
+			n++
+		}
+		for _, s := range w.sinks {
+			if err := s.write(step, rows[:n]); err != nil {
+				w.err = fmt.Errorf("write results %q: %w", w.base, err)
+				return w.err
+			}
+		}
+		if k := len(w.stepRows); k > 0 && w.stepRows[k-1].step == step {
+			w.stepRows[k-1].rows += int64(n)
+		} else {
+			w.stepRows = append(w.stepRows, stepCount{step, int64(n)})
+		}
+		w.step, w.segmentRows = step, true
+		w.rows += int64(n)
+		rows = rows[n:]
+	}
 	return nil
 }
 
-// Flush makes everything written so far durable in the temporary files.
-// For Parquet it also ends the current row group, so call it at step
-// boundaries rather than per batch. The final files still appear only at
-// Close.
+// Flush ends the current segment with a checkpoint: everything written so
+// far is durable in the temporary files and, should the process be killed,
+// recoverable as a valid file marked incomplete with the progress last
+// given to SetProgress. For Parquet it also ends the current row group, so
+// call it at step boundaries rather than per batch. The final files still
+// appear only at Close. A Flush with nothing new written does nothing.
 func (w *Writer) Flush() error {
 	if err := w.usable(); err != nil {
 		return err
 	}
+	return w.checkpoint()
+}
+
+// checkpoint ends the open segment of every sink.
+func (w *Writer) checkpoint() error {
+	if !w.segmentRows {
+		return nil
+	}
+	w.segmentRows = false
+	kv := w.keyValue(false, w.finishedSteps(), w.rows)
 	for _, s := range w.sinks {
-		if err := s.flush(); err != nil {
+		if err := s.cut(kv); err != nil {
 			w.err = fmt.Errorf("flush results %q: %w", w.base, err)
 			return w.err
 		}
@@ -156,10 +232,27 @@ func (w *Writer) Flush() error {
 	return nil
 }
 
+// finishedSteps is how many steps have all their rows written, for a
+// checkpoint: as SetProgress said, or as the rows show, whichever is more.
+func (w *Writer) finishedSteps() int { return max(w.stepsFinished, w.stepsSeen) }
+
+// keyValue is the key/value metadata of a file: the run metadata plus the
+// progress keys.
+func (w *Writer) keyValue(complete bool, stepsFinished int, rows int64) map[string]string {
+	kv := maps.Clone(w.opts.Metadata)
+	if kv == nil {
+		kv = make(map[string]string)
+	}
+	maps.Copy(kv, progressKeyValue(complete, stepsFinished, w.opts.PlannedSteps, rows))
+	return kv
+}
+
 // SetProgress records how far the run got, for the metadata Close writes:
 // stepsFinished generation steps have all their rows written, and complete
-// says the run ended normally. Without a call, Close marks the files
-// incomplete with 0 steps finished.
+// says the run ended normally. Close keeps the rows of the first
+// stepsFinished steps only (all rows when complete). Without a call, Close
+// marks the files incomplete and keeps the steps the rows show finished:
+// every step before the last one written.
 func (w *Writer) SetProgress(stepsFinished int, complete bool) error {
 	if err := w.usable(); err != nil {
 		return err
@@ -167,7 +260,7 @@ func (w *Writer) SetProgress(stepsFinished int, complete bool) error {
 	if stepsFinished < 0 {
 		return fmt.Errorf("results %q: steps finished %d: %w (negative)", w.base, stepsFinished, ErrInvalidOptions)
 	}
-	w.stepsFinished, w.complete = stepsFinished, complete
+	w.stepsFinished, w.complete, w.progressSet = stepsFinished, complete, true
 	return nil
 }
 
@@ -189,9 +282,11 @@ func (w *Writer) SetMetadata(key, value string) error {
 
 // Close finishes the files — footer, metadata with the progress recorded by
 // SetProgress — and renames them into place atomically. Call it also when a
-// run is interrupted, so the rows finished so far are kept. If a write
-// failed earlier, or finishing fails, Close removes the temporary files and
-// returns the error. A second Close returns what the first returned.
+// run is interrupted: the rows of the finished steps are kept, those of a
+// step that did not finish are dropped (Dropped counts them), so a file
+// never holds part of a step. If a write failed earlier, or finishing
+// fails, Close removes the temporary files and returns the error. A second
+// Close returns what the first returned.
 func (w *Writer) Close() error {
 	if w.aborted {
 		return fmt.Errorf("close results %q: %w (aborted)", w.base, ErrClosed)
@@ -208,13 +303,23 @@ func (w *Writer) finishAndCommit() error {
 	if w.err != nil {
 		return errors.Join(fmt.Errorf("close results %q: earlier failure: %w", w.base, w.err), w.discardAll())
 	}
-	kv := maps.Clone(w.opts.Metadata)
-	if kv == nil {
-		kv = make(map[string]string)
+	keep := -1 // every row
+	kept := w.rows
+	steps := w.stepsSeen
+	if w.progressSet {
+		steps = w.stepsFinished
 	}
-	maps.Copy(kv, progressKeyValue(w.complete, w.stepsFinished, w.rows))
+	if !w.complete {
+		keep, kept = steps, 0
+		for _, c := range w.stepRows {
+			if c.step < keep {
+				kept += c.rows
+			}
+		}
+	}
+	kv := w.keyValue(w.complete, steps, kept)
 	for _, s := range w.sinks {
-		if err := s.finish(kv); err != nil {
+		if err := s.finish(kv, keep); err != nil {
 			return errors.Join(fmt.Errorf("close results %q: %w", w.base, err), w.discardAll())
 		}
 	}
@@ -223,6 +328,7 @@ func (w *Writer) finishAndCommit() error {
 			return errors.Join(fmt.Errorf("close results %q: %w", w.base, err), discard(w.sinks[i:]))
 		}
 	}
+	w.rows, w.dropped = kept, w.rows-kept
 	return nil
 }
 

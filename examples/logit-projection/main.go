@@ -44,12 +44,13 @@ func (logitProjection) Score(_ context.Context, req sdk.ScoreRequest) (sdk.Score
 		if b.Dim != len(u) {
 			return sdk.ScoreResponse{}, fmt.Errorf("batch %q has dim %d, unembedding %d: %w", b.Variant, b.Dim, len(u), sdk.ErrInvalidRequest)
 		}
+		baseline, masked := b.Float64s() // the exact vectors (protocol 1.1)
 		for g := range req.Groups {
 			var dot float64
-			for i, m := range b.Masked[g*b.Dim : (g+1)*b.Dim] {
-				dot += (float64(m) - float64(b.Baseline[i])) * float64(u[i])
+			for i, m := range masked[g*b.Dim : (g+1)*b.Dim] {
+				dot += (m - baseline[i]) * float64(u[i])
 			}
-			col.Values = append(col.Values, float32(dot/norm))
+			col.Values64 = append(col.Values64, dot/norm)
 		}
 	}
 	return sdk.ScoreResponse{Columns: []sdk.Column{col}}, nil

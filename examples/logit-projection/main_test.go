@@ -34,9 +34,9 @@ func TestProjection(t *testing.T) {
 	}
 	// Full: (3,0)·u/5 = 1.8, (0,−4)·u/5 = −3.2; Attn: 0, (6,8)·u/5 = 10.
 	sdktest.Golden(t, "testdata/projection.golden.json", resp)
-	want := []float32{1.8, -3.2, 0, 10}
+	want := []float64{1.8, -3.2, 0, 10}
 	for i, w := range want {
-		if got := resp.Columns[0].Values[i]; got != w {
+		if got := resp.Columns[0].Float64s()[i]; got != w {
 			t.Errorf("value %d = %v, want %v", i, got, w)
 		}
 	}

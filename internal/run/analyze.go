@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/vlmask/vlmask/core"
+	"github.com/vlmask/vlmask/core/pluginhost"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/hf/processor"
+	"github.com/vlmask/vlmask/sdk"
 )
 
 // Summary is what a finished (or failed) analysis reports.
@@ -28,6 +30,9 @@ type Summary struct {
 	Seconds       float64     `json:"seconds"`
 	Error         string      `json:"error,omitempty"`
 	Skipped       bool        `json:"skipped,omitempty"`
+	// Recovered says what became of the temporary files a killed run of
+	// the same output had left.
+	Recovered []results.Recovery `json:"recovered,omitempty"`
 }
 
 // Candidate is one of a step's most likely next tokens.
@@ -60,9 +65,13 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	if err != nil {
 		return nil, err
 	}
-	w, err := results.Create(base, results.Options{Formats: set.Formats, MetricColumns: extra, Metadata: meta, Version: s.cfg.Version})
+	w, err := results.Create(base, results.Options{Formats: set.Formats, MetricColumns: extra, Metadata: meta, Version: s.cfg.Version,
+		PlannedSteps: set.NumTokens})
 	if err != nil {
 		return nil, withKind(KindOutput, err)
+	}
+	for _, r := range w.Recovered() {
+		s.log.Warn(r.String())
 	}
 	an.Rows = w
 	tracker := &stepTracker{w: w, inner: obs}
@@ -77,7 +86,7 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 		runErr = tracker.err
 	}
 
-	sum := &Summary{Name: name, Seconds: time.Since(start).Seconds()}
+	sum := &Summary{Name: name, Seconds: time.Since(start).Seconds(), Recovered: w.Recovered()}
 	if res != nil {
 		sum.Steps, sum.GeneratedIDs, sum.StoppedAtEOS = len(res.Steps), res.GeneratedIDs, res.StoppedAtEOS
 		sum.GeneratedText = s.proc.Tokenizer().Decode(res.GeneratedIDs)
@@ -104,8 +113,8 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	sum.Rows, sum.Paths = w.Rows(), w.Paths()
 	if runErr != nil {
 		sum.Error = runErr.Error()
-		return sum, classifyRunError(fmt.Errorf("%w (the %d rows of the %d finished steps are kept in %s, marked incomplete)",
-			runErr, sum.Rows, sum.Steps, strings.Join(sum.Paths, ", ")))
+		return sum, classifyRunError(fmt.Errorf("%w (the %d rows of the %d finished steps are kept in %s, marked incomplete; %d rows of the unfinished step dropped)",
+			runErr, sum.Rows, sum.Steps, strings.Join(sum.Paths, ", "), w.Dropped()))
 	}
 	return sum, nil
 }
@@ -134,17 +143,30 @@ func classifyRunError(err error) error {
 func (s *Session) metadata(ctx context.Context, in *processor.Result, name string, set Settings, plugins pluginChoice) (map[string]string, error) {
 	cfg := s.proc.Config()
 	var names []string
-	d, err := plugins.strategy.Describe(ctx)
-	if err != nil {
-		return nil, withKind(KindPlugin, err)
-	}
-	names = append(names, d.Name+"@"+d.Version)
+	var origins []pluginhost.Origin
+	used := []interface {
+		Describe(context.Context) (sdk.Description, error)
+	}{plugins.strategy}
 	for _, m := range plugins.metrics {
-		d, err := m.Describe(ctx)
+		used = append(used, m)
+	}
+	for _, p := range used {
+		d, err := p.Describe(ctx)
 		if err != nil {
 			return nil, withKind(KindPlugin, err)
 		}
 		names = append(names, d.Name+"@"+d.Version)
+		if o, ok := pluginhost.OriginOf(p); ok {
+			origins = append(origins, o)
+		}
+	}
+	originsJSON, err := json.Marshal(origins)
+	if err != nil {
+		return nil, err
+	}
+	grids := make([]results.Grid, len(in.Images))
+	for i, im := range in.Images {
+		grids[i] = results.Grid{Rows: im.GridRows, Cols: im.GridCols}
 	}
 	var images []string
 	for _, d := range in.ImageDetails {
@@ -156,6 +178,9 @@ func (s *Session) metadata(ctx context.Context, in *processor.Result, name strin
 	}
 	abs, _ := filepath.Abs(cfg.Dir)
 	return map[string]string{
+		results.MetaKeyNumLayers:            results.NumLayersValue(s.model.Spec().NumLayers),
+		results.MetaKeyImageGrids:           results.ImageGridsValue(grids),
+		results.MetaKeyPluginOrigins:        string(originsJSON),
 		results.MetaKeyVersion:              s.cfg.Version,
 		results.MetaKeyModel:                abs,
 		results.MetaKeyModelType:            cfg.ModelType,

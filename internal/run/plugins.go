@@ -2,6 +2,8 @@ package run
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,16 +21,36 @@ import (
 // cosine_distance, the original tool's columns.
 const DefaultMetrics = "metrics"
 
-// PluginHost starts a plugin host over the search path (dirs first), with
-// the built-ins served by this executable (`vlmask serve-plugin NAME`).
-// ctx bounds the plugins' lifetime.
-func PluginHost(ctx context.Context, dirs []string, log hclog.Logger) (*pluginhost.Host, error) {
+// Plugins say which plugin executables may run: where to look, what to
+// trust, what they see.
+type Plugins struct {
+	// Dirs are searched first, then $VLMASK_PLUGIN_DIR, the user data
+	// directory and the built-ins.
+	Dirs []string
+	// SearchWorkDir also searches ./.vlmask/plugins.
+	SearchWorkDir bool
+	// AllowShadowBuiltins lets a directory's plugin replace the built-in
+	// of the same name.
+	AllowShadowBuiltins bool
+	// Checksums pin plugins by name to the SHA-256 of their executable.
+	Checksums map[string][]byte
+	// PassEnv names environment variables plugins get besides the minimal
+	// set.
+	PassEnv []string
+}
+
+// PluginHost starts a plugin host over the search path, with the
+// built-ins served by this executable (`vlmask serve-plugin NAME`). ctx
+// bounds the plugins' lifetime.
+func PluginHost(ctx context.Context, p Plugins, log hclog.Logger) (*pluginhost.Host, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find vlmask's own executable to serve the built-in plugins: %w", err)
 	}
 	h, err := pluginhost.New(pluginhost.Options{
-		Dirs: dirs, Builtins: builtin.Names(), SelfExe: self, Logger: log, Context: ctx,
+		Dirs: p.Dirs, Builtins: builtin.Names(), SelfExe: self, Logger: log, Context: ctx,
+		SearchWorkDir: p.SearchWorkDir, AllowShadowBuiltins: p.AllowShadowBuiltins,
+		Checksums: p.Checksums, PassEnv: p.PassEnv,
 	})
 	if err != nil {
 		return nil, withKind(KindPlugin, err)
@@ -54,7 +76,7 @@ func (s *Session) plugins(ctx context.Context, set Settings) (pluginChoice, erro
 		return ch, nil
 	}
 	if s.host == nil {
-		if s.host, err = PluginHost(ctx, s.cfg.PluginDirs, s.log.Named("plugins")); err != nil {
+		if s.host, err = PluginHost(ctx, s.cfg.Plugins, s.log.Named("plugins")); err != nil {
 			return pluginChoice{}, err
 		}
 	}
@@ -146,6 +168,20 @@ func IsPluginError(err error) bool {
 	return slices.ContainsFunc([]error{
 		pluginhost.ErrPluginNotFound, pluginhost.ErrPluginStart, pluginhost.ErrPluginExited,
 		pluginhost.ErrPluginTimeout, pluginhost.ErrIncompatiblePlugin, pluginhost.ErrPluginKind,
-		pluginhost.ErrBadPluginOutput,
+		pluginhost.ErrBadPluginOutput, pluginhost.ErrChecksumMismatch,
 	}, func(target error) bool { return errors.Is(err, target) })
+}
+
+// ParsePluginChecksums parses NAME=HEX pins (sha256sum of the executable).
+func ParsePluginChecksums(values []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, v := range values {
+		name, h, ok := strings.Cut(v, "=")
+		sum, err := hex.DecodeString(strings.TrimSpace(h))
+		if !ok || name == "" || err != nil || len(sum) != sha256.Size {
+			return nil, usage("--plugin-sha256 %q: want NAME=HEX with 64 hex digits (sha256sum of the executable)", v)
+		}
+		out[name] = sum
+	}
+	return out, nil
 }

@@ -11,12 +11,12 @@ import (
 
 // Precision values accepted by Config.DType and Config.WeightsDType.
 const (
-	DTypeAuto        = ""
-	DTypeFloat32     = "float32"
-	DTypeBFloat16    = "bfloat16"
-	DTypeFloat16     = "float16"
-	WeightsAuto      = "auto"
-	WeightsFloat32   = "float32"
+	DTypeAuto         = ""
+	DTypeFloat32      = "float32"
+	DTypeBFloat16     = "bfloat16"
+	DTypeFloat16      = "float16"
+	WeightsAuto       = "auto"
+	WeightsFloat32    = "float32"
 	WeightsCheckpoint = "checkpoint"
 )
 

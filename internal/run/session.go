@@ -37,8 +37,8 @@ type Config struct {
 	WeightsDType string
 	// TF32 allows TensorFloat-32 matrix products on CUDA.
 	TF32 bool
-	// PluginDirs are searched first for plugin executables.
-	PluginDirs []string
+	// Plugins say which plugin executables may run.
+	Plugins Plugins
 	// Version is vlmask's version, recorded in results.
 	Version string
 	// Logger receives logs (nil: none).

@@ -43,6 +43,9 @@ const (
 	// Preset7B is the real Qwen2-VL-7B-Instruct, Qwen2.5-VL-7B-Instruct or
 	// LLaVA-1.5-7B shape.
 	Preset7B = "7b"
+	// Preset8B is the real Qwen3-VL-8B-Instruct shape (about 8.8 billion
+	// parameters with the vision tower).
+	Preset8B = "8b"
 
 	// DTypeFloat32 and DTypeBFloat16 are the safetensors dtypes Generate
 	// writes (F32 and BF16), spelled as config.json's "dtype".
@@ -85,7 +88,9 @@ type Options struct {
 
 // Presets lists every preset name; each family takes some of them
 // (PresetsFor).
-func Presets() []string { return []string{PresetTiny, Preset2B, Preset3B, Preset4B, Preset7B} }
+func Presets() []string {
+	return []string{PresetTiny, Preset2B, Preset3B, Preset4B, Preset7B, Preset8B}
+}
 
 // PresetsFor lists the preset names Options.Preset accepts for a family:
 // tiny and the real shapes whose configurations are known.
@@ -100,7 +105,7 @@ func PresetsFor(family string) []string {
 	case FamilyGemma3:
 		return []string{PresetTiny, Preset4B}
 	}
-	return []string{PresetTiny, Preset2B}
+	return []string{PresetTiny, Preset2B, Preset8B}
 }
 
 // Families lists the family names Options.Family accepts.

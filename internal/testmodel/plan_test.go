@@ -124,12 +124,12 @@ func TestPlan2B(t *testing.T) {
 // TestPresets checks the advertised names: every family's presets plan,
 // the others are refused.
 func TestPresets(t *testing.T) {
-	if got := testmodel.Presets(); !slices.Equal(got, []string{"tiny", "2b", "3b", "4b", "7b"}) {
+	if got := testmodel.Presets(); !slices.Equal(got, []string{"tiny", "2b", "3b", "4b", "7b", "8b"}) {
 		t.Errorf("Presets() = %q", got)
 	}
 	want := map[string][]string{
-		testmodel.FamilyQwen3VL:  {"tiny", "2b"},
-		testmodel.FamilyQwen3:    {"tiny", "2b"},
+		testmodel.FamilyQwen3VL:  {"tiny", "2b", "8b"},
+		testmodel.FamilyQwen3:    {"tiny", "2b", "8b"},
 		testmodel.FamilyQwen2VL:  {"tiny", "2b", "7b"},
 		testmodel.FamilyQwen25VL: {"tiny", "3b", "7b"},
 		testmodel.FamilyLlava:    {"tiny", "7b"},
@@ -148,5 +148,21 @@ func TestPresets(t *testing.T) {
 				t.Errorf("family %s preset %s: %v, want ErrInvalidOptions", f, p, err)
 			}
 		}
+	}
+}
+
+// TestPreset8B: the 8B preset has Qwen3-VL-8B-Instruct's published size,
+// 8.77 billion parameters; 8,767,123,696 is the count of its config's
+// tensors worked out by hand (text: two 151936×4096 tables and 36 layers
+// of q, k, v, o, q/k norms, two norms and a 4096×12288 SwiGLU MLP, and the
+// final norm; vision: the patch embedding, 2304 positions, 27 blocks of
+// width 1152 with a 4304 MLP, the merger and three DeepStack mergers).
+func TestPreset8B(t *testing.T) {
+	plan, err := testmodel.NewPlan(testmodel.Options{Family: testmodel.FamilyQwen3VL, Preset: testmodel.Preset8B})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plan.NumParameters(); got != 8767123696 {
+		t.Errorf("%d parameters, want 8767123696", got)
 	}
 }

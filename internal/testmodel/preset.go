@@ -107,6 +107,8 @@ func lookupPreset(family, name string) preset {
 	switch name {
 	case Preset2B:
 		p = preset2B()
+	case Preset8B:
+		p = preset8B()
 	default:
 		p = presetTiny()
 	}
@@ -179,6 +181,35 @@ func preset2B() preset {
 	}
 }
 
+// preset8B is Qwen/Qwen3-VL-8B-Instruct's shape. Its text tower is
+// Qwen3-8B's, whose config.json is quoted in several public test suites
+// (hidden 4096, intermediate 12288, 36 layers, 32 heads, 8 KV heads,
+// head_dim 128, vocab 151936, untied lm_head); a Qwen3-VL port's test
+// (mlx_vlm's qwen3_vl TextConfig) gives the same numbers with model_type
+// qwen3_vl, rope_theta 5000000, mrope_section [24, 20, 20] and
+// max_position_embeddings 262144. The vision tower (depth 27, hidden 1152,
+// intermediate 4304, 16 heads, patch 16, out_hidden 4096, 2304 position
+// embeddings, deepstack [8, 16, 24]) is the published one quoted by two
+// independent ports' tests (a Swift Qwen3-VL port's "published vision
+// shape", and a Python adapter's official-checkpoint config).
+func preset8B() preset {
+	return preset{
+		text: TextShape{
+			VocabSize: 151936, HiddenSize: 4096, IntermediateSize: 12288,
+			NumLayers: 36, NumHeads: 32, NumKVHeads: 8, HeadDim: 128,
+			RMSNormEps: 1e-6, RopeTheta: 5e6, MRopeSection: []int{24, 20, 20},
+			MaxPositionEmbeddings: 262144,
+		},
+		vision: &VisionShape{
+			Depth: 27, HiddenSize: 1152, IntermediateSize: 4304, NumHeads: 16,
+			PatchSize: 16, TemporalPatchSize: 2, SpatialMergeSize: 2,
+			InChannels: 3, OutHiddenSize: 4096, NumPositionEmbeddings: 2304,
+			DeepstackVisualIndexes: []int{8, 16, 24},
+		},
+		image: &ImageBounds{MinPixels: 65536, MaxPixels: 16777216},
+	}
+}
+
 // textOnly turns a Qwen3-VL preset into the Qwen3 text model with the same
 // decoder: no vision tower, plain RoPE with theta 1e6, tied embeddings. The
 // tiny one is the golden qwen3_text shape. The 2B one is the Qwen3-VL-2B
@@ -191,8 +222,12 @@ func textOnly(p preset, name string) preset {
 	t.MRopeSection = nil
 	t.RopeTheta = 1e6
 	t.TieWordEmbeddings = true
-	if name == Preset2B {
+	switch name {
+	case Preset2B:
 		t.MaxPositionEmbeddings = 40960
+	case Preset8B:
+		t.MaxPositionEmbeddings = 40960 // Qwen3-8B's config.json
+		t.TieWordEmbeddings = false     // Qwen3-8B unties it
 	}
 	return preset{text: t}
 }

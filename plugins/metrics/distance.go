@@ -5,12 +5,12 @@ import "math"
 // CosineEps is PyTorch's default eps for cosine_similarity.
 const CosineEps = 1e-8
 
-// L2Distance returns ‖m − b‖₂ in float64. The vectors must have the same
+// L2Distance returns ‖m − b‖₂, in float64. The vectors must have the same
 // length.
-func L2Distance(b, m []float32) float64 {
+func L2Distance(b, m []float64) float64 {
 	var sum float64
 	for i := range b {
-		d := float64(m[i]) - float64(b[i])
+		d := m[i] - b[i]
 		sum += d * d
 	}
 	return math.Sqrt(sum)
@@ -27,17 +27,17 @@ func L2Distance(b, m []float32) float64 {
 // never attends, outside a sliding window, leaves the vectors unchanged,
 // and its rows read 0 as the reference writes them), and a tiny distance
 // does not drown in the rounding of 1 − (a sum near 1).
-func CosineDistance(b, m []float32) float64 {
+func CosineDistance(b, m []float64) float64 {
 	var nb, nm float64
 	for i := range b {
-		nb += float64(b[i]) * float64(b[i])
-		nm += float64(m[i]) * float64(m[i])
+		nb += b[i] * b[i]
+		nm += m[i] * m[i]
 	}
 	nb, nm = math.Sqrt(nb), math.Sqrt(nm)
 	if nb >= CosineEps && nm >= CosineEps {
 		var d2 float64
 		for i := range b {
-			d := float64(b[i])/nb - float64(m[i])/nm
+			d := b[i]/nb - m[i]/nm
 			d2 += d * d
 		}
 		return d2 / 2
@@ -46,7 +46,7 @@ func CosineDistance(b, m []float32) float64 {
 	nm = max(nm, CosineEps)
 	var cos float64
 	for i := range b {
-		cos += (float64(b[i]) / nb) * (float64(m[i]) / nm)
+		cos += (b[i] / nb) * (m[i] / nm)
 	}
 	return 1 - cos
 }

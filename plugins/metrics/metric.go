@@ -38,14 +38,15 @@ func (metric) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse,
 		return sdk.ScoreResponse{}, fmt.Errorf("metrics: %w", err)
 	}
 	g := len(req.Groups)
-	l2 := make([]float32, len(req.Batches)*g)
-	cos := make([]float32, len(req.Batches)*g)
+	l2 := make([]float64, len(req.Batches)*g)
+	cos := make([]float64, len(req.Batches)*g)
 	for bi, b := range req.Batches {
+		baseline, masked := b.Float64s()
 		for gi := 0; gi < g; gi++ {
-			m := b.Masked[gi*b.Dim : (gi+1)*b.Dim]
-			l2[bi*g+gi] = float32(L2Distance(b.Baseline, m))
-			cos[bi*g+gi] = float32(CosineDistance(b.Baseline, m))
+			m := masked[gi*b.Dim : (gi+1)*b.Dim]
+			l2[bi*g+gi] = L2Distance(baseline, m)
+			cos[bi*g+gi] = CosineDistance(baseline, m)
 		}
 	}
-	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: ColumnL2, Values: l2}, {Name: ColumnCosine, Values: cos}}}, nil
+	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: ColumnL2, Values64: l2}, {Name: ColumnCosine, Values64: cos}}}, nil
 }

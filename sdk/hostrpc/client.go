@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync/atomic"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -19,11 +20,21 @@ type Base interface {
 	Configure(ctx context.Context, config json.RawMessage) error
 }
 
+// Negotiator is implemented by the clients NewClient returns. The host
+// tells a client the protocol minor its plugin declared in Describe, and
+// the client then uses what that minor added: from 1.1, metric vectors
+// travel in float64. Until told, a client speaks 1.0, which every plugin of
+// this major understands.
+type Negotiator interface {
+	SetPeerProtocolMinor(minor int)
+}
+
 var (
 	_ plugin.GRPCPlugin   = (*clientPlugin)(nil)
 	_ Base                = (*baseClient)(nil)
 	_ sdk.MaskingStrategy = (*maskingClient)(nil)
 	_ sdk.Metric          = (*metricClient)(nil)
+	_ Negotiator          = (*baseClient)(nil)
 )
 
 // clientPlugin is the host's half of a go-plugin plugin type: it only
@@ -57,8 +68,12 @@ func NewClient(conn grpc.ClientConnInterface, kind sdk.Kind) Base {
 }
 
 type baseClient struct {
-	rpc pb.PluginClient
+	rpc       pb.PluginClient
+	peerMinor atomic.Int32 // the plugin's protocol minor, as the host was told
 }
+
+// SetPeerProtocolMinor records the plugin's protocol minor (Negotiator).
+func (c *baseClient) SetPeerProtocolMinor(minor int) { c.peerMinor.Store(int32(minor)) }
 
 func (c *baseClient) Describe(ctx context.Context) (sdk.Description, error) {
 	resp, err := c.rpc.Describe(ctx, &pb.Describe_Request{}, wire.CallOptions()...)
@@ -72,6 +87,10 @@ func (c *baseClient) Configure(ctx context.Context, config json.RawMessage) erro
 	_, err := c.rpc.Configure(ctx, &pb.Configure_Request{ConfigJson: config}, wire.CallOptions()...)
 	return fromStatus(err)
 }
+
+// minorFloat64 is the protocol minor that added float64 vectors and
+// results (VectorBatch.baseline_f64, Column.values_f64).
+const minorFloat64 = 1
 
 type maskingClient struct {
 	*baseClient
@@ -92,7 +111,9 @@ type metricClient struct {
 }
 
 func (c *metricClient) Score(ctx context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse, error) {
-	resp, err := c.rpc.Score(ctx, scoreRequestToProto(req), wire.CallOptions()...)
+	// Float64 vectors go only to a plugin that said it reads them (1.1);
+	// a 1.0 plugin would not see the new fields and get empty vectors.
+	resp, err := c.rpc.Score(ctx, scoreRequestToProto(req, c.peerMinor.Load() >= minorFloat64), wire.CallOptions()...)
 	if err != nil {
 		return sdk.ScoreResponse{}, fromStatus(err)
 	}

@@ -93,7 +93,10 @@ func groupsFromProto(gs []*pb.Group) []sdk.Group {
 	return out
 }
 
-func scoreRequestToProto(r sdk.ScoreRequest) *pb.Score_Request {
+// scoreRequestToProto packs the vectors in float64 when f64 (the plugin
+// speaks 1.1), else in float32 (rounding float64 vectors, for a 1.0
+// plugin).
+func scoreRequestToProto(r sdk.ScoreRequest, f64 bool) *pb.Score_Request {
 	out := &pb.Score_Request{
 		Step:          int32(r.Step),
 		Layer:         int32(r.Layer),
@@ -103,16 +106,21 @@ func scoreRequestToProto(r sdk.ScoreRequest) *pb.Score_Request {
 		Unembedding:   wire.PackFloat32s(r.Unembedding),
 	}
 	for i, b := range r.Batches {
-		out.Batches[i] = &pb.VectorBatch{
-			Variant:  b.Variant,
-			Dim:      int32(b.Dim),
-			Baseline: wire.PackFloat32s(b.Baseline),
-			Masked:   wire.PackFloat32s(b.Masked),
+		vb := &pb.VectorBatch{Variant: b.Variant, Dim: int32(b.Dim)}
+		if f64 {
+			baseline, masked := b.Float64s()
+			vb.BaselineF64, vb.MaskedF64 = wire.PackFloat64s(baseline), wire.PackFloat64s(masked)
+		} else {
+			baseline, masked := b.Float32s()
+			vb.Baseline, vb.Masked = wire.PackFloat32s(baseline), wire.PackFloat32s(masked)
 		}
+		out.Batches[i] = vb
 	}
 	return out
 }
 
+// columnsFromProto reads both precisions a plugin sent: float32 always,
+// float64 from a 1.1 plugin that computed in it.
 func columnsFromProto(cs []*pb.Column) ([]sdk.Column, error) {
 	out := make([]sdk.Column, len(cs))
 	for i, c := range cs {
@@ -120,7 +128,11 @@ func columnsFromProto(cs []*pb.Column) ([]sdk.Column, error) {
 		if err != nil {
 			return nil, fmt.Errorf("column %q: %v: %w", c.GetName(), err, sdk.ErrInvalidOutput)
 		}
-		out[i] = sdk.Column{Name: c.GetName(), Values: vals}
+		vals64, err := wire.UnpackFloat64s(c.GetValuesF64())
+		if err != nil {
+			return nil, fmt.Errorf("column %q values_f64: %v: %w", c.GetName(), err, sdk.ErrInvalidOutput)
+		}
+		out[i] = sdk.Column{Name: c.GetName(), Values: vals, Values64: vals64}
 	}
 	return out, nil
 }

@@ -24,6 +24,15 @@ const (
 // to a plugin process, read by sdk.Logger.
 const EnvLogLevel = wire.EnvLogLevel
 
+// EnvParentPipe and ParentPipeStdin: the host gives a plugin a pipe on its
+// standard input that only the host holds open, and says so in this
+// variable, so the plugin exits when the host is gone (sdk.ServeMasking
+// and sdk.ServeMetric watch it).
+const (
+	EnvParentPipe   = wire.EnvParentPipe
+	ParentPipeStdin = wire.ParentPipeStdin
+)
+
 // MaxMessageBytes bounds one message in either direction; see the numbers
 // in the sdk README.
 const MaxMessageBytes = wire.MaxMessageBytes

@@ -243,3 +243,64 @@ func TestUnservedRPCIsNotImplemented(t *testing.T) {
 		t.Errorf("Score on a masking plugin: %v, want sdk.ErrNotImplemented", err)
 	}
 }
+
+// TestScoreFloat64RoundTrip: with a plugin of minor ≥ 1 the vectors travel
+// in float64, bit for bit, and so do float64 results; told the plugin
+// speaks 1.0, the client sends float32 only, which the plugin widens.
+func TestScoreFloat64RoundTrip(t *testing.T) {
+	t.Parallel()
+	odd := []float64{
+		0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.Float64frombits(0x7ff8000000000abc),
+		math.SmallestNonzeroFloat64, math.MaxFloat64, 1 + 1.2e-10, -1.25, 1.2e-10,
+	}
+	rec := metricRecorder{&recorder{columns: []sdk.Column{{Name: "c", Values64: odd[:3]}}}}
+	client := sdktest.DispenseMetric(t, rec)
+	req := sdk.ScoreRequest{
+		Groups:  []sdk.Group{{Label: "a", Positions: []int{1}}, {Label: "b", Positions: []int{4}}, {Label: "c", Positions: []int{0}}},
+		Batches: []sdk.VectorBatch{{Variant: "Full", Dim: 3, Baseline64: odd[7:10], Masked64: odd[:9]}},
+	}
+	resp, err := client.Score(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Score: %v", err)
+	}
+	rec.mu.Lock()
+	got := rec.gotScore.Batches[0]
+	rec.mu.Unlock()
+	if !sameBits64(got.Baseline64, odd[7:10]) || !sameBits64(got.Masked64, odd[:9]) {
+		t.Errorf("plugin got float64 %v / %v, want %v / %v bit for bit", got.Baseline64, got.Masked64, odd[7:10], odd[:9])
+	}
+	if b32, _ := (sdk.VectorBatch{Baseline64: odd[7:10]}).Float32s(); !sameBits(got.Baseline, b32) {
+		t.Errorf("plugin got float32 %v, want the float64 values rounded, %v", got.Baseline, b32)
+	}
+	if !sameBits64(resp.Columns[0].Values64, odd[:3]) {
+		t.Errorf("host got float64 values %v, want %v", resp.Columns[0].Values64, odd[:3])
+	}
+
+	n, ok := client.(hostrpc.Negotiator)
+	if !ok {
+		t.Fatalf("%T does not negotiate", client)
+	}
+	n.SetPeerProtocolMinor(0)
+	if _, err := client.Score(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	rec.mu.Lock()
+	got = rec.gotScore.Batches[0]
+	rec.mu.Unlock()
+	want32, _ := (sdk.VectorBatch{Baseline64: odd[7:10]}).Float32s()
+	if !sameBits(got.Baseline, want32) || got.Baseline64[0] != float64(want32[0]) {
+		t.Errorf("to a 1.0 peer: plugin got %v / %v, want float32 %v and its widening", got.Baseline, got.Baseline64, want32)
+	}
+}
+
+func sameBits64(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}

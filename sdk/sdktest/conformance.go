@@ -82,8 +82,10 @@ func RunMaskingConformance(t *testing.T, s sdk.MaskingStrategy) {
 // column, known variant classes); Score on a synthetic request with the
 // declared variants (and an unembedding row when declared) passes
 // sdk.ValidateScore and sdk.ValidateColumns, also with no groups at all; it
-// is deterministic to the bit; and the answer over gRPC is bitwise equal to
-// the in-process one. Configure m first if it needs a configuration.
+// is deterministic to the bit; and the answer over gRPC, with the vectors
+// sent in float64 as a host of this protocol minor sends them, is bitwise
+// equal to the in-process one, in both precisions. Configure m first if it
+// needs a configuration.
 func RunMetricConformance(t *testing.T, m sdk.Metric) {
 	t.Helper()
 	ctx := context.Background()
@@ -140,7 +142,10 @@ func RunMetricConformance(t *testing.T, m sdk.Metric) {
 // SampleScoreRequest builds a deterministic request for the variants d
 // declares (Full and Attn of dim 16, Head_0..Head_3 of dim 8) with the
 // given number of single-position groups, and an unembedding row when d
-// needs one. Values vary in sign and magnitude and include exact zeros.
+// needs one. Values vary in sign and magnitude and include exact zeros;
+// each vector is set in both precisions, as vlmask calls a metric: float64
+// values that float32 cannot hold exactly (Baseline64, Masked64) and their
+// float32 roundings (Baseline, Masked).
 func SampleScoreRequest(d sdk.Description, groups int) sdk.ScoreRequest {
 	const hidden, headDim, heads = 16, 8, 4
 	req := sdk.ScoreRequest{Step: 1, Layer: 2, TargetTokenID: 7}
@@ -148,19 +153,27 @@ func SampleScoreRequest(d sdk.Description, groups int) sdk.ScoreRequest {
 		req.Groups = append(req.Groups, sdk.Group{Label: fmt.Sprintf("g%d", g), Positions: []int{g}})
 	}
 	seed := 1
-	fill := func(n int) []float32 {
-		out := make([]float32, n)
+	fill := func(n int) []float64 {
+		out := make([]float64, n)
 		for i := range out {
 			seed = (seed*1103515245 + 12345) % 2147483648
 			if seed%11 == 0 {
 				continue
 			}
-			out[i] = float32(seed%2001-1000) / 250
+			out[i] = float64(seed%2001-1000)/250 + float64(seed%7)*1e-11
+		}
+		return out
+	}
+	round := func(v []float64) []float32 {
+		out := make([]float32, len(v))
+		for i, x := range v {
+			out[i] = float32(x)
 		}
 		return out
 	}
 	batch := func(name string, dim int) sdk.VectorBatch {
-		return sdk.VectorBatch{Variant: name, Dim: dim, Baseline: fill(dim), Masked: fill(groups * dim)}
+		b, m := fill(dim), fill(groups*dim)
+		return sdk.VectorBatch{Variant: name, Dim: dim, Baseline64: b, Masked64: m, Baseline: round(b), Masked: round(m)}
 	}
 	for _, v := range d.Variants {
 		switch v {
@@ -173,7 +186,7 @@ func SampleScoreRequest(d sdk.Description, groups int) sdk.ScoreRequest {
 		}
 	}
 	if d.Capabilities.NeedsUnembedding {
-		req.Unembedding = fill(hidden)
+		req.Unembedding = round(fill(hidden))
 	}
 	return req
 }
@@ -203,7 +216,8 @@ func normalizeGroups(gs []sdk.Group) []sdk.Group {
 	return out
 }
 
-// diffColumns compares columns bit for bit (NaN included); "" when equal.
+// diffColumns compares columns bit for bit (NaN included), in float64 and
+// in float32; "" when equal.
 func diffColumns(a, b []sdk.Column) string {
 	if len(a) != len(b) {
 		return fmt.Sprintf("%d columns vs %d", len(a), len(b))
@@ -212,12 +226,19 @@ func diffColumns(a, b []sdk.Column) string {
 		if a[i].Name != b[i].Name {
 			return fmt.Sprintf("column %d named %q vs %q", i, a[i].Name, b[i].Name)
 		}
-		if len(a[i].Values) != len(b[i].Values) {
-			return fmt.Sprintf("column %q: %d values vs %d", a[i].Name, len(a[i].Values), len(b[i].Values))
+		a64, b64 := a[i].Float64s(), b[i].Float64s()
+		if len(a64) != len(b64) {
+			return fmt.Sprintf("column %q: %d values vs %d", a[i].Name, len(a64), len(b64))
 		}
-		for k := range a[i].Values {
-			if math.Float32bits(a[i].Values[k]) != math.Float32bits(b[i].Values[k]) {
-				return fmt.Sprintf("column %q value %d: %v vs %v", a[i].Name, k, a[i].Values[k], b[i].Values[k])
+		for k := range a64 {
+			if math.Float64bits(a64[k]) != math.Float64bits(b64[k]) {
+				return fmt.Sprintf("column %q value %d: %v vs %v", a[i].Name, k, a64[k], b64[k])
+			}
+		}
+		a32, b32 := a[i].Float32s(), b[i].Float32s()
+		for k := range a32 {
+			if math.Float32bits(a32[k]) != math.Float32bits(b32[k]) {
+				return fmt.Sprintf("column %q float32 value %d: %v vs %v", a[i].Name, k, a32[k], b32[k])
 			}
 		}
 	}

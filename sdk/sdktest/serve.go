@@ -94,14 +94,22 @@ func DispenseMasking(t testing.TB, s sdk.MaskingStrategy) sdk.MaskingStrategy {
 }
 
 // DispenseMetric serves m in-process and returns a client that reaches it
-// over real gRPC, as the host would. The connection closes when the test
-// ends.
+// over real gRPC, as the host would: it asks Describe and, as the host
+// does, sends float64 vectors when the plugin's protocol minor has them.
+// The connection closes when the test ends.
 func DispenseMetric(t testing.TB, m sdk.Metric) sdk.Metric {
 	t.Helper()
 	raw := dispense(t, m, hostrpc.DispenseMetric)
 	c, ok := raw.(sdk.Metric)
 	if !ok {
 		t.Fatalf("sdktest: dispensed %T, not an sdk.Metric", raw)
+	}
+	d, err := c.Describe(context.Background())
+	if err != nil {
+		t.Fatalf("sdktest: Describe over gRPC: %v", err)
+	}
+	if n, ok := raw.(hostrpc.Negotiator); ok {
+		n.SetPeerProtocolMinor(d.ProtocolMinor)
 	}
 	return c
 }

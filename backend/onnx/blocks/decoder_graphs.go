@@ -23,6 +23,9 @@ const (
 	InLastRow = "last_row"
 
 	OutOutput     = "output"
+	OutOutputLast = "output_last"
+	OutInputLast  = "input_last"
+	OutValues     = "values"
 	OutPresentK   = "present_k"
 	OutPresentV   = "present_v"
 	OutScoresLast = "scores_last"
@@ -39,7 +42,10 @@ const (
 // (additive: 0 where a query sees a key, −inf elsewhere), past_k and
 // past_v [kvHeads, p, headDim]. Outputs: output [n, hidden]; present_k and
 // present_v [kvHeads, p+n, headDim]; scores_last [heads, p+n]: the final
-// query row's scaled, masked attention logits.
+// query row's scaled, masked attention logits. For a runtime that keeps
+// output and the presents in device memory, it also gives what the host
+// reads: input_last and output_last [1, hidden] (the final position's
+// input and output) and values, a copy of present_v.
 func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	dt := ws.DType()
 	g := NewMixed(fmt.Sprintf("layer%d", l), dt, d.MatMul)
@@ -70,10 +76,14 @@ func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	out := b.Add(mid, d.MLPBlock(g, lw, mid))
 
 	last := b.Slice(scores, []int64{-1}, []int64{math.MaxInt64}, []int64{2}) // [KVH, rep, 1, t]
+	lastRow := func(x *graph.Value) *graph.Value { return b.Slice(x, []int64{-1}, []int64{math.MaxInt64}, []int64{0}) }
 	b.Output(out, OutOutput)
 	b.Output(keys, OutPresentK)
 	b.Output(values, OutPresentV)
 	b.Output(b.Reshape(last, d.Heads, -1), OutScoresLast)
+	b.Output(lastRow(hidden), OutInputLast)
+	b.Output(lastRow(out), OutOutputLast)
+	b.Output(b.Identity(values), OutValues)
 	return b.Build()
 }
 

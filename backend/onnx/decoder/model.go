@@ -29,6 +29,9 @@ type Model struct {
 	layers, tails, recomputes []*ort.Session
 	head                      *ort.Session
 	vision                    []*ort.Session
+	aux     aux
+	device  ort.Device
+	traffic trafficCounter
 	// weights are the device copies of the weights on a GPU, shared by
 	// every session (nil on the CPU, where sessions read the weights in
 	// place).
@@ -98,7 +101,7 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 		set.Close()
 		return nil, fmt.Errorf("%s: the spec has no decoder layers", spec.Family)
 	}
-	m := &Model{rt: rt, set: set, spec: spec, dt: opts.DType}
+	m := &Model{rt: rt, set: set, spec: spec, dt: opts.DType, device: opts.Session.Device}
 	if err := m.load(opts); err != nil {
 		m.Close()
 		return nil, err
@@ -197,6 +200,16 @@ func (m *Model) load(opts Options) error {
 	if m.head, err = newSession(headGraph); err != nil {
 		return fmt.Errorf("lm_head: %w", err)
 	}
+	download, addRows, err := auxGraphs(m.dt)
+	if err != nil {
+		return err
+	}
+	if m.aux.download, err = m.rt.NewSession(download, opts.Session); err != nil {
+		return fmt.Errorf("download session: %w", err)
+	}
+	if m.aux.addRows, err = m.rt.NewSession(addRows, opts.Session); err != nil {
+		return fmt.Errorf("add-rows session: %w", err)
+	}
 	visionOpts := opts.Session
 	visionOpts.OptimizationLevel = ort.OptimizeAll
 	for i, g := range visionGraphs {
@@ -254,7 +267,7 @@ func tensorRow(t safetensors.Tensor, id int) ([]float32, error) {
 func (m *Model) Close() error {
 	m.closeOnce.Do(func() {
 		var errs []error
-		for _, group := range [][]*ort.Session{m.layers, m.tails, m.recomputes, {m.head}, m.vision} {
+		for _, group := range [][]*ort.Session{m.layers, m.tails, m.recomputes, {m.head, m.aux.download, m.aux.addRows}, m.vision} {
 			for _, s := range group {
 				if s != nil {
 					errs = append(errs, s.Close())
@@ -262,6 +275,7 @@ func (m *Model) Close() error {
 			}
 		}
 		m.layers, m.tails, m.recomputes, m.head, m.vision = nil, nil, nil, nil, nil
+		m.aux = aux{}
 		if m.weights != nil {
 			errs = append(errs, m.weights.Close())
 		}

@@ -9,30 +9,46 @@ import (
 	"github.com/vlmask/vlmask/core"
 )
 
-// probe is one layer of one Forward, as core.LayerProbe.
+// probe is one layer of one Forward, as core.LayerProbe. The layer's
+// input and output at every position stay where the model keeps them
+// (device memory on a GPU) and are copied to the host only when asked for.
 type probe struct {
-	s               *sequence
-	layer, seqLen   int
-	inputs, outputs []float64
-	scores          []float64 // [heads, seqLen]
-	values          []float64 // [kvHeads, seqLen, headDim]
+	s              *sequence
+	layer, seqLen  int
+	hidden, output *ort.Value // the layer's input and output, valid during the observe call
+	inputLast      []float64  // the input at the final position
+	scores         []float64  // [heads, seqLen]
+	values         []float64  // [kvHeads, seqLen, headDim]
 }
 
 var _ core.LayerProbe = (*probe)(nil)
 
-func (p *probe) Layer() int            { return p.layer }
-func (p *probe) SeqLen() int           { return p.seqLen }
-func (p *probe) NewInputs() []float64  { return p.inputs }
-func (p *probe) NewOutputs() []float64 { return p.outputs }
+func (p *probe) Layer() int  { return p.layer }
+func (p *probe) SeqLen() int { return p.seqLen }
+
+// NewInputs copies the layer's inputs to the host (nil if that fails).
+func (p *probe) NewInputs() []float64 {
+	v, err := p.s.m.host(p.hidden)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// NewOutputs copies the layer's outputs to the host (nil if that fails).
+func (p *probe) NewOutputs() []float64 {
+	v, err := p.s.m.host(p.output)
+	if err != nil {
+		return nil
+	}
+	return v
+}
 
 func (p *probe) Scores() []float64 { return p.scores }
 func (p *probe) Values() []float64 { return p.values }
 
 // finalInput is the layer's input at the final position.
-func (p *probe) finalInput() []float64 {
-	d := int(p.s.m.spec.Decoder.Hidden)
-	return p.inputs[len(p.inputs)-d:]
-}
+func (p *probe) finalInput() []float64 { return p.inputLast }
 
 // Tail runs o_proj and the MLP block at the final position for each row of
 // replacement head outputs.
@@ -55,11 +71,15 @@ func (p *probe) Tail(ctx context.Context, heads []float64, rows int) (attn, upda
 	if err != nil {
 		return nil, nil, err
 	}
+	m.traffic.wrote(hv)
+	m.traffic.wrote(rv)
 	outs, err := m.tails[p.layer].Run([]ort.Named{{Name: "heads", Value: hv}, {Name: "resid", Value: rv}}, []string{"attn", "update"})
 	if err != nil {
 		return nil, nil, fmt.Errorf("layer %d tail: %w", p.layer, err)
 	}
 	defer CloseAll(outs)
+	m.traffic.read(outs[0])
+	m.traffic.read(outs[1])
 	if attn, err = Float64s(outs[0]); err != nil {
 		return nil, nil, err
 	}

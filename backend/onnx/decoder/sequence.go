@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/vlmask/vlmask/backend/onnx/blocks"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/core"
 )
@@ -176,7 +177,9 @@ func (s *sequence) Close() error {
 	return nil
 }
 
-// Forward runs the pending tokens through every layer.
+// Forward runs the pending tokens through every layer. The hidden states
+// and the KV cache stay in the model device's memory between layers and
+// steps; only what the probe and the logits need crosses to the host.
 func (s *sequence) Forward(ctx context.Context, observe func(core.LayerProbe) error) ([]float64, error) {
 	if s.closed {
 		return nil, ErrClosed
@@ -188,39 +191,78 @@ func (s *sequence) Forward(ctx context.Context, observe func(core.LayerProbe) er
 	if n == 0 {
 		return nil, errors.New("forward: no pending tokens")
 	}
-	hidden := make([]float64, n*d)
+	embedded := make([]float64, n*d)
 	for i := first; i < total; i++ {
-		row := hidden[(i-first)*d : (i-first+1)*d]
+		row := embedded[(i-first)*d : (i-first+1)*d]
 		if i < s.promptLen {
 			copy(row, s.prompt[i*d:(i+1)*d])
 		} else if err := m.embedInto(row, s.ids[i]); err != nil {
 			return nil, err
 		}
 	}
+	// Inputs shared by every layer of this Forward: created once.
+	var shared Inputs
+	defer shared.Close()
+	hidden, err := shared.Add(m.rt, m.dt, []int64{int64(n), m.spec.Decoder.Hidden}, embedded)
+	if err != nil {
+		return nil, err
+	}
+	m.traffic.wrote(hidden)
 	tables := s.ropeTables(first, total)
-	masks := map[int][]float64{} // by window
+	ropes := make([][2]*ort.Value, len(tables))
+	for i, t := range tables {
+		for k, half := range [2][]float32{t.cos, t.sin} {
+			v, err := shared.Add32(m.rt, m.dt, []int64{int64(n), m.spec.Decoder.HeadDim}, half)
+			if err != nil {
+				return nil, err
+			}
+			m.traffic.wrote(v)
+			ropes[i][k] = v
+		}
+	}
+	masks := map[int]*ort.Value{} // by window
+	var last *ort.Value           // the final layer's output at the final position
+	var owned *ort.Value          // hidden, once a layer's output: closed when replaced
+	defer func() {
+		if owned != nil {
+			owned.Close()
+		}
+		if last != nil {
+			last.Close()
+		}
+	}()
 	for l, layer := range m.spec.Layers {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		mask, ok := masks[layer.Window]
 		if !ok {
-			mask = s.mask(first, total, layer.Window)
+			if mask, err = shared.Add(m.rt, m.dt, []int64{int64(n), int64(total)}, s.mask(first, total, layer.Window)); err != nil {
+				return nil, err
+			}
+			m.traffic.wrote(mask)
 			masks[layer.Window] = mask
 		}
-		rope := tables[layer.Rope]
-		out, err := s.runLayer(l, hidden, rope, mask, n, observe)
+		out, outLast, err := s.runLayer(l, hidden, ropes[layer.Rope], mask, n, observe)
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l, err)
 		}
-		hidden = out
+		if owned != nil {
+			owned.Close()
+		}
+		if last != nil {
+			last.Close()
+		}
+		hidden, owned, last = out, out, outLast
 	}
 	s.done = total
-	logits, err := m.Logits(hidden[(n-1)*d:])
+	outs, err := m.head.RunBound([]ort.Named{{Name: blocks.InHidden, Value: last}}, []ort.Output{{Name: blocks.OutLogits, Device: ort.Device{Kind: ort.CPU}}})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lm_head: %w", err)
 	}
-	return logits, nil
+	defer CloseAll(outs)
+	m.traffic.read(outs[0])
+	return Float64s(outs[0])
 }
 
 // ropeTable is one rotary table's cos and sin rows for a range of tokens.
@@ -239,96 +281,111 @@ func (s *sequence) ropeTables(first, total int) []ropeTable {
 	return out
 }
 
-// runLayer runs layer l on hidden [n, hidden], updates the KV cache, shows
-// the probe to observe and returns the layer's output with any per-layer
-// image feature added, ready for the next layer.
-func (s *sequence) runLayer(l int, hidden []float64, rope ropeTable, mask []float64, n int, observe func(core.LayerProbe) error) ([]float64, error) {
+// runLayer runs layer l on hidden [n, hidden] (in host or device memory),
+// keeps the new KV cache in the device's memory, shows the probe to
+// observe and returns the layer's output with any per-layer image feature
+// added, in the device's memory, and its final row.
+func (s *sequence) runLayer(l int, hidden *ort.Value, rope [2]*ort.Value, mask *ort.Value, n int, observe func(core.LayerProbe) error) (out, outLast *ort.Value, err error) {
 	m := s.m
 	dec := m.spec.Decoder
 	d := int(dec.Hidden)
 	first, total := s.done, s.done+n
 	kv, hd := dec.KVHeads, dec.HeadDim
 
-	var in Inputs
-	defer in.Close()
-	hv, err := in.Add(m.rt, m.dt, []int64{int64(n), dec.Hidden}, hidden)
-	if err != nil {
-		return nil, err
-	}
-	cv, err := in.Add32(m.rt, m.dt, []int64{int64(n), hd}, rope.cos)
-	if err != nil {
-		return nil, err
-	}
-	sv, err := in.Add32(m.rt, m.dt, []int64{int64(n), hd}, rope.sin)
-	if err != nil {
-		return nil, err
-	}
-	mv, err := in.Add(m.rt, m.dt, []int64{int64(n), int64(total)}, mask)
-	if err != nil {
-		return nil, err
-	}
+	var empties Inputs
+	defer empties.Close()
 	pastK, pastV := s.pastK[l], s.pastV[l]
 	if pastK == nil {
 		empty := []int64{kv, 0, hd}
 		if pastK, err = ort.NewEmptyTensor(m.rt, m.dt, empty); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		in = append(in, pastK)
+		empties = append(empties, pastK)
 		if pastV, err = ort.NewEmptyTensor(m.rt, m.dt, empty); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		in = append(in, pastV)
+		empties = append(empties, pastV)
 	}
-	outs, err := m.layers[l].Run([]ort.Named{
-		{Name: "hidden", Value: hv}, {Name: "cos", Value: cv}, {Name: "sin", Value: sv},
-		{Name: "mask", Value: mv}, {Name: "past_k", Value: pastK}, {Name: "past_v", Value: pastV},
-	}, []string{"output", "present_k", "present_v", "scores_last"})
+	dev, host := m.device, ort.Device{Kind: ort.CPU}
+	outputs := []ort.Output{
+		{Name: blocks.OutOutput, Device: dev}, {Name: blocks.OutOutputLast, Device: dev},
+		{Name: blocks.OutPresentK, Device: dev}, {Name: blocks.OutPresentV, Device: dev},
+	}
+	if observe != nil {
+		outputs = append(outputs, ort.Output{Name: blocks.OutScoresLast, Device: host},
+			ort.Output{Name: blocks.OutInputLast, Device: host}, ort.Output{Name: blocks.OutValues, Device: host})
+	}
+	outs, err := m.layers[l].RunBound([]ort.Named{
+		{Name: blocks.InHidden, Value: hidden}, {Name: blocks.InCos, Value: rope[0]}, {Name: blocks.InSin, Value: rope[1]},
+		{Name: blocks.InMask, Value: mask}, {Name: blocks.InPastK, Value: pastK}, {Name: blocks.InPastV, Value: pastV},
+	}, outputs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	output, presentK, presentV, scores := outs[0], outs[1], outs[2], outs[3]
-	defer output.Close()
-	defer scores.Close()
+	out, outLast = outs[0], outs[1]
+	keep := false
+	defer func() {
+		if !keep {
+			out.Close()
+			outLast.Close()
+		}
+		CloseAll(outs[4:])
+	}()
 	// The presents become the cache; the old cache values are released.
 	if s.pastK[l] != nil {
 		s.pastK[l].Close()
 		s.pastV[l].Close()
 	}
-	s.pastK[l], s.pastV[l] = presentK, presentV
+	s.pastK[l], s.pastV[l] = outs[2], outs[3]
 
-	out, err := Float64s(output)
-	if err != nil {
-		return nil, err
-	}
 	if s.inputs != nil {
-		s.inputs[l] = append(s.inputs[l], hidden...)
+		in, err := m.host(hidden)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.inputs[l] = append(s.inputs[l], in...)
 	}
 	if observe != nil {
-		p := &probe{s: s, layer: l, inputs: hidden, outputs: out, seqLen: total}
-		if p.scores, err = Float64s(scores); err != nil {
-			return nil, err
+		p := &probe{s: s, layer: l, seqLen: total, hidden: hidden, output: out}
+		for _, o := range outs[4:] {
+			m.traffic.read(o)
 		}
-		if p.values, err = Float64s(presentV); err != nil {
-			return nil, err
+		if p.scores, err = Float64s(outs[4]); err != nil {
+			return nil, nil, err
+		}
+		if p.inputLast, err = Float64s(outs[5]); err != nil {
+			return nil, nil, err
+		}
+		if p.values, err = Float64s(outs[6]); err != nil {
+			return nil, nil, err
 		}
 		if err := observe(p); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if l >= len(s.layerAdds) {
-		return out, nil
-	}
-	next := append([]float64(nil), out...)
-	for k, pos := range s.visual {
-		if pos < first || pos >= total {
-			continue
+	if l < len(s.layerAdds) {
+		add := make([]float64, n*d)
+		any := false
+		for k, pos := range s.visual {
+			if pos < first || pos >= total {
+				continue
+			}
+			copy(add[(pos-first)*d:(pos-first+1)*d], s.layerAdds[l][k*d:(k+1)*d])
+			any = true
 		}
-		row := next[(pos-first)*d : (pos-first+1)*d]
-		for j, x := range s.layerAdds[l][k*d : (k+1)*d] {
-			row[j] += x
+		if any {
+			sum, err := m.addRows(out, add, int64(n), dec.Hidden)
+			if err != nil {
+				return nil, nil, err
+			}
+			// The final position is text (a generated or prompt token), so
+			// its output row is unchanged by image features.
+			out.Close()
+			out = sum
 		}
 	}
-	return next, nil
+	keep = true
+	return out, outLast, nil
 }
 
 // Logits runs the final norm and lm_head on hidden states [n, hidden] and

@@ -113,3 +113,37 @@ func TestIoBinding(t *testing.T) {
 		t.Errorf("Outputs after ClearBoundOutputs: %d values, %v; want none", len(outs), err)
 	}
 }
+
+// RunBound feeds one run's bound outputs to the next and returns outputs
+// in the order asked, each marked with its device.
+func TestRunBound(t *testing.T) {
+	r := newRuntime(t)
+	b := graph.New("twice", 18)
+	x := b.Input("X", graph.Float32, 2, 3)
+	b.Output(b.Add(x, x), "Y")
+	b.Output(b.Neg(x), "N")
+	s := newSession(t, r, b, ort.SessionOptions{})
+	in := tensor(t, r, []int64{2, 3}, []float32{1, 2, 3, 4, 5, 6})
+	cpu := ort.Device{Kind: ort.CPU}
+	first, err := s.RunBound([]ort.Named{{Name: "X", Value: in}}, []ort.Output{{Name: "N", Device: cpu}, {Name: "Y", Device: cpu}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first[0].Close()
+	defer first[1].Close()
+	second, err := s.RunBound([]ort.Named{{Name: "X", Value: first[1]}}, []ort.Output{{Name: "Y", Device: cpu}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second[0].Close()
+	neg := data[float32](t, first[0], 2, 3)
+	quad := data[float32](t, second[0], 2, 3)
+	for i := range neg {
+		if neg[i] != -float64(i+1) || quad[i] != 4*float64(i+1) {
+			t.Fatalf("element %d: -x %v, 4x %v", i, neg[i], quad[i])
+		}
+	}
+	if second[0].Device() != cpu {
+		t.Errorf("output device %v", second[0].Device())
+	}
+}

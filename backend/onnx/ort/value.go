@@ -22,7 +22,8 @@ type Element interface {
 type Value struct {
 	api     *api
 	h       valueHandle
-	backing any // the Go slice backing the tensor, if any
+	backing any    // the Go slice backing the tensor, if any
+	device  Device // where the tensor's memory is (the CPU unless RunBound put it elsewhere)
 
 	metaOnce sync.Once
 	dtype    graph.DType
@@ -64,6 +65,10 @@ func (v *Value) knownMeta(dt graph.DType, shape []int64) *Value {
 	v.metaOnce.Do(func() { v.dtype, v.shape = dt, append([]int64{}, shape...) })
 	return v
 }
+
+// Device is where the tensor's memory lives: the CPU, or the device a
+// RunBound output was bound to. Data reads CPU tensors only.
+func (v *Value) Device() Device { return v.device }
 
 // Close releases the tensor and unpins its Go memory. It is idempotent.
 func (v *Value) Close() error {

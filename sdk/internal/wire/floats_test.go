@@ -65,3 +65,36 @@ func TestUnpackMisaligned(t *testing.T) {
 		}
 	}
 }
+
+func TestFloat64PackingIsBitExact(t *testing.T) {
+	t.Parallel()
+	values := []float64{
+		0, math.Copysign(0, -1), 1, -1.5, math.MaxFloat64, math.SmallestNonzeroFloat64, 1.2e-10,
+		math.Inf(1), math.Inf(-1), math.Float64frombits(0x7ff8000000000001), 0.1 + 0.2,
+	}
+	packed := wire.PackFloat64s(values)
+	if len(packed) != 8*len(values) {
+		t.Fatalf("packed %d bytes, want %d", len(packed), 8*len(values))
+	}
+	for i, v := range values {
+		if got := binary.LittleEndian.Uint64(packed[8*i:]); got != math.Float64bits(v) {
+			t.Errorf("value %d: bytes %016x, want little-endian %016x", i, got, math.Float64bits(v))
+		}
+	}
+	// Unaligned and aligned buffers both read back bit for bit.
+	for _, off := range []int{0, 3} {
+		buf := append(make([]byte, off), packed...)
+		back, err := wire.UnpackFloat64s(buf[off:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range values {
+			if math.Float64bits(back[i]) != math.Float64bits(values[i]) {
+				t.Errorf("offset %d value %d: %016x after the round trip, want %016x", off, i, math.Float64bits(back[i]), math.Float64bits(values[i]))
+			}
+		}
+	}
+	if _, err := wire.UnpackFloat64s(make([]byte, 12)); err == nil {
+		t.Error("12 bytes unpacked as float64 without error")
+	}
+}

@@ -20,3 +20,13 @@ const (
 // EnvLogLevel carries the host's log level to the plugin process (trace,
 // debug, info, warn, error or off).
 const EnvLogLevel = "VLMASK_LOG"
+
+// EnvParentPipe tells a plugin that its standard input is a pipe whose
+// other end only the host holds (value ParentPipeStdin): when the host
+// exits or is killed, the plugin reads end-of-file there and exits too.
+// A host that does not set it (vlmask before protocol 1.1) leaves standard
+// input alone, so a plugin must not watch it then.
+const EnvParentPipe = "VLMASK_PLUGIN_PARENT_PIPE"
+
+// ParentPipeStdin is EnvParentPipe's value: the pipe is standard input.
+const ParentPipeStdin = "stdin"
