@@ -20,12 +20,14 @@ import (
 // random tiny models computed in float64, for random groups — single
 // tokens, random sets, and groups holding almost all of a head's attention
 // (where 1 − mass cancels) — the fast knockout equals rerunning the whole
-// layer with the group masked, at the prompt step and at a KV-cache step.
+// layer with the group masked, at the prompt step and at a KV-cache step
+// (Gemma 3: sliding-window layers, whose keys outside the window the final
+// query does not see).
 func TestFastMatchesRecomputeFloat64(t *testing.T) {
 	rt := goldenrun.Runtime(t)
 	noVision := false
 	families := []string{testmodel.FamilyQwen3VL, testmodel.FamilyQwen3, testmodel.FamilyQwen3VL, testmodel.FamilyQwen3,
-		testmodel.FamilyQwen2VL, testmodel.FamilyQwen25VL}
+		testmodel.FamilyQwen2VL, testmodel.FamilyQwen25VL, testmodel.FamilyLlava, testmodel.FamilyGemma3, testmodel.FamilyGemma3}
 	for i, fam := range families {
 		seed := uint64(i + 1)
 		dir := t.TempDir()
