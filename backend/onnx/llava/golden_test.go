@@ -76,3 +76,32 @@ func TestGoldenKnockout(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenHalfPrecision checks a bfloat16 copy of every case against the
+// reference under the tolerance rule scaled by bfloat16's epsilon
+// (golden.BFloat16Ratio): on the CPU the bfloat16 weights stay half-size
+// and are cast to float32 per use (--weights-dtype checkpoint); on CUDA
+// (VLMASK_TEST_CUDA=1) the matrix products run in bfloat16.
+func TestGoldenHalfPrecision(t *testing.T) {
+	rt := orttest.Runtime(t)
+	for _, dev := range goldenmodel.Devices() {
+		opts := decoder.Options{KeepHalfWeights: true, Recompute: true}
+		if dev.Kind != ort.CPU {
+			opts = decoder.Options{Session: ort.SessionOptions{Device: dev}, MatMul: graph.BFloat16, Recompute: true}
+		}
+		for _, c := range golden.Cases(t, goldenPattern) {
+			t.Run(dev.String()+"/"+c.Name, func(t *testing.T) {
+				dir := goldenmodel.BFloat16Copy(t, c)
+				m := loadDir(t, rt, dir, opts)
+				goldenmodel.CheckForwardScaled(t, m, c, golden.BFloat16Ratio)
+				cfg, err := checkpoint.Load(dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, method := range []core.Method{core.MethodFast, core.MethodRecompute} {
+					goldenmodel.CheckKnockoutScaled(t, m, c, method, cfg.StopTokenIDs(), golden.BFloat16Ratio)
+				}
+			})
+		}
+	}
+}
