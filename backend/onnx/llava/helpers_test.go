@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/vlmask/vlmask/backend/onnx/blocks"
@@ -140,7 +141,7 @@ func hiddenStates(t *testing.T, rt *ort.Runtime, dir string, tw vittower.Tower, 
 	states := tw.HiddenStates(g, w, g.B.Input("pixels", graph.Float32, tw.Patches(), tw.PatchDim()), int(tw.Depth))
 	var names []string
 	for i, s := range states {
-		names = append(names, "s"+string(rune('0'+i)))
+		names = append(names, "s"+strconv.Itoa(i))
 		g.B.Output(s, names[i])
 	}
 	if err := w.Err(); err != nil {
