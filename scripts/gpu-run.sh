@@ -72,7 +72,7 @@ if want tests; then
 	echo "== tests (VLMASK_TEST_CUDA=1)"
 	for p in $(cat "$work/bin/test-packages"); do
 		t=$(now)
-		(cd "$work/repo/$p" && timeout 600 "$work/bin/$(basename "$p").test" -test.v -test.count=1 -test.timeout 590s) >>"$OUT/tests.log" 2>&1
+		(cd "$work/repo/$p" && timeout 240 "$work/bin/$(basename "$p").test" -test.v -test.count=1 -test.timeout 230s) >>"$OUT/tests.log" 2>&1
 		rc=$?
 		echo "$p: rc=$rc in $(since "$t") s"
 		grep -E -- '^--- (FAIL|SKIP)' "$OUT/tests.log" | grep -v 'TestCUDAAvailableExplains' | tail -n 20
