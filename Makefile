@@ -20,6 +20,10 @@ build: ## Build bin/vlmask and the built-in plugins as standalone bin/vlmask-plu
 ort: ## Fetch the pinned ONNX Runtime 1.30.0 (CPU) into the cache (~/.cache/vlmask)
 	@scripts/fetch-ort.sh cpu
 
+.PHONY: gpu-bundle
+gpu-bundle: ## Pack a CUDA check and benchmark for a GPU machine without Go or network into .gpu/ (see scripts/gpu-run.sh)
+	@scripts/gpu-bundle.sh
+
 .PHONY: ort-cuda
 ort-cuda: ## Fetch ONNX Runtime 1.29.0 with its CUDA providers (needs CUDA 13 + cuDNN 9 on the host)
 	@scripts/fetch-ort.sh cuda

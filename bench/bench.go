@@ -56,7 +56,19 @@ func runBench() error {
 	withQwen25VL := flag.Bool("qwen2_5_vl", true, "also measure knockout/forward on a Qwen2.5-VL-3B-shaped model")
 	out := flag.String("out", envOr("BENCH_OUT", filepath.Join("bench", "results.json")), "JSON report path")
 	viewerOnly := flag.Bool("viewer-only", false, "measure only the viewer on a generated 10M-row file (no ONNX Runtime needed)")
+	var dev deviceBench
+	flag.StringVar(&dev.model, "model", "", "measure only this checkpoint, with -image, the full analysis as vlmask run does it (the GPU benchmark)")
+	flag.StringVar(&dev.image, "image", "", "with -model: the prompt's image")
+	flag.StringVar(&dev.prompt, "prompt", "Describe this image.", "with -model: the prompt's text")
+	flag.StringVar(&dev.device, "device", "auto", "with -model: auto, cpu or cuda")
+	flag.StringVar(&dev.dtype, "dtype", "", "with -model: float32, bfloat16 or float16 matrix products (default: the checkpoint's on CUDA)")
+	flag.StringVar(&dev.maskMode, "mask-mode", "both", "with -model: text, vision or both")
+	flag.IntVar(&dev.steps, "steps", 3, "with -model: analysis steps")
 	flag.Parse()
+	if dev.model != "" {
+		dev.runs = *runs
+		return runDeviceBench(dev, *out)
+	}
 
 	if *viewerOnly {
 		rep := &report{When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), CPUs: runtime.NumCPU(), Model: "none (viewer only)"}
