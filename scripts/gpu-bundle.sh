@@ -57,7 +57,7 @@ cp bench/seedloop/seed_loop.py "$stage/bin/"
 echo "gpu-bundle: golden cases"
 touch "$stage/repo/go.mod" # the tests find testdata/golden under the first go.mod above them
 mkdir -p "$stage/repo/testdata/golden"
-cp -r testdata/golden/README.md testdata/golden/qwen* "$stage/repo/testdata/golden/"
+cp -r testdata/golden/README.md testdata/golden/qwen* testdata/golden/llava_* testdata/golden/gemma3_* "$stage/repo/testdata/golden/"
 tar -C "$stage" -cf - bin repo | xz -9e -T0 >"$root/b/bundle.tar.xz"
 cp scripts/gpu-run.sh "$root/b/gpu-run.sh"
 
