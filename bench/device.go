@@ -140,4 +140,3 @@ func runDeviceBench(b deviceBench, out string) error {
 	printReport(rep)
 	return writeReport(out, rep)
 }
-

@@ -29,9 +29,9 @@ type Model struct {
 	layers, tails, recomputes []*ort.Session
 	head                      *ort.Session
 	vision                    []*ort.Session
-	aux     aux
-	device  ort.Device
-	traffic trafficCounter
+	aux                       aux
+	device                    ort.Device
+	traffic                   trafficCounter
 	// weights are the device copies of the weights on a GPU, shared by
 	// every session (nil on the CPU, where sessions read the weights in
 	// place).
