@@ -70,7 +70,10 @@ func (s *Session) RunBatch(ctx context.Context, b Batch) ([]*Summary, error) {
 			break
 		}
 		set, maxRes := b.PromptSettings(p)
-		dest := filepath.Join(b.OutDir, p.Name)
+		dest, err := PromptOutput(b.OutDir, p.Name)
+		if err != nil {
+			return sums, withKind(KindInput, fmt.Errorf("%s: %w", b.File.Path, err))
+		}
 		primary := dest + set.Formats[0].Extension()
 		if b.Resume {
 			if done, _ := results.Complete(primary); done {
@@ -127,4 +130,17 @@ func countFailed(sums []*Summary) int {
 		}
 	}
 	return n
+}
+
+// PromptOutput is the output base of a batch prompt: outDir/name. The name
+// must be a single file name (see batchconfig.ValidName), so that every
+// output stays inside outDir.
+func PromptOutput(outDir, name string) (string, error) {
+	if err := batchconfig.ValidName(name); err != nil {
+		return "", fmt.Errorf("prompt %s: %w", name, err)
+	}
+	if !filepath.IsLocal(name) || filepath.Base(name) != name {
+		return "", fmt.Errorf("prompt %q: the name is not a file name inside the output directory", name)
+	}
+	return filepath.Join(outDir, name), nil
 }

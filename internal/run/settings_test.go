@@ -129,3 +129,14 @@ func TestErrorKinds(t *testing.T) {
 		t.Error("nil gained a kind")
 	}
 }
+
+func TestPromptOutputStaysInTheOutputDirectory(t *testing.T) {
+	if got, err := PromptOutput("out", "house"); err != nil || got != filepath.Join("out", "house") {
+		t.Errorf("PromptOutput(out, house) = %q, %v", got, err)
+	}
+	for _, name := range []string{"../escape", "..", ".", "/abs", "a/b", `a\b`, ""} {
+		if got, err := PromptOutput("out", name); err == nil {
+			t.Errorf("PromptOutput(out, %q) = %q, want an error", name, got)
+		}
+	}
+}
