@@ -56,8 +56,12 @@ func (a *app) cli() *cli.App {
 			return cli.ShowAppHelp(c)
 		},
 		// Errors are printed once, by run, with their exit code.
-		ExitErrHandler:  func(*cli.Context, error) {},
-		HideHelpCommand: true,
+		ExitErrHandler: func(*cli.Context, error) {},
+		// A repeated flag gives one value per use, never split at commas: an
+		// image path or a plugin's JSON configuration may hold commas. The
+		// lists whose items never hold one split them themselves (listFlag).
+		DisableSliceFlagSeparator: true,
+		HideHelpCommand:           true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErr("%v", err)
 		},

@@ -73,6 +73,7 @@ func TestErrorClasses(t *testing.T) {
 		"cuda without cuda":                {args: run("--device", "cuda"), code: ExitRuntime, says: []string{"--device cuda", "CUDA"}},
 		"bad plugin config":                {args: run("--plugin-config", "metrics"), code: ExitUsage, says: []string{"--plugin-config"}},
 		"batch name leaves the output dir": {args: []string{"run", "--config", escape, "--output", "out"}, code: ExitInput, says: []string{"escape.yaml", "../escape", "path separator"}},
+		"config of a plugin not loaded":    {args: run("--plugin-config", `nope={"k": 1}`), code: ExitUsage, says: []string{"--plugin-config nope", "--plugin nope"}},
 		"report of a non-file":             {args: []string{"report", notImage}, code: ExitInput, says: []string{"notes.png"}},
 		"bad log level":                    {args: []string{"--log-level", "loud", "version"}, code: ExitUsage, says: []string{"loud"}},
 		"testmodel bad preset":             {args: []string{"testmodel", "--preset", "huge", "--out", filepath.Join(dir, "tm")}, code: ExitUsage, says: []string{"huge"}},

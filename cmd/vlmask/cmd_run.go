@@ -26,7 +26,7 @@ func settingsFromFlags(c *cli.Context) (run.Settings, error) {
 	s := run.Settings{
 		NumTokens: c.Int(flagNumTokens), Method: core.Method(c.String(flagMethod)),
 		SkipPerHead: c.Bool(flagSkipPerHead), SaveAttentionWeights: c.Bool(flagSaveAttentionWeights),
-		MaskMode: c.String(flagMaskMode), Plugins: c.StringSlice(flagPlugin), Command: run.ShellJoin(os.Args),
+		MaskMode: c.String(flagMaskMode), Plugins: listFlag(c, flagPlugin, envPlugins), Command: run.ShellJoin(os.Args),
 	}
 	var err error
 	if s.Formats, err = run.ParseFormats(c.String(flagFormat)); err != nil {

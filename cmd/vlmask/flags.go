@@ -94,7 +94,7 @@ func modelFlags() []cli.Flag {
 			Usage: "Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json, ...), or a Hub id such as Qwen/Qwen3-VL-2B-Instruct, read from the Hugging Face cache and downloaded into it when missing"},
 		revisionFlag(),
 		offlineFlag(),
-		&cli.StringSliceFlag{Name: flagImage, Aliases: []string{"i"}, Category: catModel,
+		&cli.StringSliceFlag{Name: flagImage, Aliases: []string{"i"}, Category: catModel, KeepSpace: true,
 			Usage: "image file (PNG, JPEG, GIF, WebP); repeat for several images, placed before the text in order"},
 		&cli.StringFlag{Name: flagPrompt, Aliases: []string{"p"}, Category: catModel,
 			Usage: "prompt text, or the path of a .txt file holding it"},
@@ -121,10 +121,10 @@ func jsonFlag(usage string) cli.Flag {
 
 func pluginFlags() []cli.Flag {
 	return append([]cli.Flag{
-		&cli.StringSliceFlag{Name: flagPlugin, Category: catPlugins, EnvVars: []string{"VLMASK_PLUGINS"},
-			Usage: "plugin to use, by name (repeatable): one masking strategy (replaces --mask-mode) and any extra metrics; see `vlmask plugins list`"},
-		&cli.StringSliceFlag{Name: flagPluginConfig, Category: catPlugins,
-			Usage: "configuration for a plugin, NAME=JSON (repeatable), e.g. region-window='{\"k\": 2}'"},
+		&cli.StringSliceFlag{Name: flagPlugin, Category: catPlugins,
+			Usage: "plugin to use, by name (repeatable, or comma-separated; also $" + envPlugins + "): one masking strategy (replaces --mask-mode) and any extra metrics; see `vlmask plugins list`"},
+		&cli.StringSliceFlag{Name: flagPluginConfig, Category: catPlugins, KeepSpace: true,
+			Usage: "configuration for a loaded plugin, NAME=JSON (repeatable; the JSON may hold commas), e.g. region-window='{\"k\": 2, \"stride\": 2}'"},
 	}, pluginSearchFlags()...)
 }
 
@@ -132,16 +132,16 @@ func pluginFlags() []cli.Flag {
 // run: where to look, what to trust, what they see.
 func pluginSearchFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringSliceFlag{Name: flagPluginDir, Category: catPlugins, EnvVars: envVar(flagPluginDir),
+		&cli.StringSliceFlag{Name: flagPluginDir, Category: catPlugins, KeepSpace: true,
 			Usage: "directory searched first for vlmask-plugin-* executables (repeatable); then $VLMASK_PLUGIN_DIR, the user data dir and the built-ins"},
 		&cli.BoolFlag{Name: flagPluginSearchCwd, Category: catPlugins, EnvVars: envVar(flagPluginSearchCwd),
 			Usage: "also search ./.vlmask/plugins in the working directory (off: a directory anyone can drop files into must not decide what runs)"},
 		&cli.BoolFlag{Name: flagPluginAllowShadow, Category: catPlugins, EnvVars: envVar(flagPluginAllowShadow),
 			Usage: "let a plugin found in a directory replace the built-in of the same name (off: such a plugin is skipped with a warning)"},
-		&cli.StringSliceFlag{Name: flagPluginSHA256, Category: catPlugins, EnvVars: envVar(flagPluginSHA256),
-			Usage: "pin a plugin to the SHA-256 of its executable, NAME=HEX (repeatable); a mismatch refuses to start it"},
-		&cli.StringSliceFlag{Name: flagPluginEnv, Category: catPlugins, EnvVars: envVar(flagPluginEnv),
-			Usage: "pass this environment variable to plugins (repeatable); they get only PATH, HOME, locale and temp-dir variables otherwise"},
+		&cli.StringSliceFlag{Name: flagPluginSHA256, Category: catPlugins,
+			Usage: "pin a plugin to the SHA-256 of its executable, NAME=HEX (repeatable, or comma-separated; also $" + envVar(flagPluginSHA256)[0] + "); a mismatch refuses to start it"},
+		&cli.StringSliceFlag{Name: flagPluginEnv, Category: catPlugins,
+			Usage: "pass this environment variable to plugins (repeatable, or comma-separated; also $" + envVar(flagPluginEnv)[0] + "); they get only PATH, HOME, locale and temp-dir variables otherwise"},
 	}
 }
 

@@ -30,13 +30,13 @@ func (a *app) sessionConfig(c *cli.Context, model string) (run.Config, error) {
 
 // pluginSearch reads the plugin search and trust flags.
 func pluginSearch(c *cli.Context) (run.Plugins, error) {
-	pins, err := run.ParsePluginChecksums(c.StringSlice(flagPluginSHA256))
+	pins, err := run.ParsePluginChecksums(listFlag(c, flagPluginSHA256, envVar(flagPluginSHA256)[0]))
 	if err != nil {
 		return run.Plugins{}, err
 	}
 	return run.Plugins{
 		Dirs: c.StringSlice(flagPluginDir), SearchWorkDir: c.Bool(flagPluginSearchCwd),
-		AllowShadowBuiltins: c.Bool(flagPluginAllowShadow), Checksums: pins, PassEnv: c.StringSlice(flagPluginEnv),
+		AllowShadowBuiltins: c.Bool(flagPluginAllowShadow), Checksums: pins, PassEnv: listFlag(c, flagPluginEnv, envVar(flagPluginEnv)[0]),
 	}, nil
 }
 

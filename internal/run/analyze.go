@@ -189,7 +189,7 @@ func (s *Session) metadata(ctx context.Context, in *processor.Result, name strin
 		results.MetaKeyCommand:              set.Command,
 		results.MetaKeyPromptName:           name,
 		results.MetaKeyPromptRendered:       in.Rendered,
-		results.MetaKeyImages:               strings.Join(images, ","),
+		results.MetaKeyImages:               results.ImagesValue(images),
 		results.MetaKeyNumTokens:            strconv.Itoa(set.NumTokens),
 		results.MetaKeyMaskMode:             set.MaskMode,
 		results.MetaKeyMethod:               string(set.Method),

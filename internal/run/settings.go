@@ -39,7 +39,13 @@ func (s Settings) Validate() error {
 	if s.Method != core.MethodFast && s.Method != core.MethodRecompute {
 		return usage("--method %q: want fast or recompute", s.Method)
 	}
-	if _, err := MaskModePlugin(s.MaskMode); err != nil {
+	strategy, err := MaskModePlugin(s.MaskMode)
+	if err != nil {
+		return err
+	}
+	// The exact check waits for the plugins (a --plugin may replace the
+	// mask mode's strategy); this one catches a typo before the model loads.
+	if err := configsLoaded(s.PluginConfigs, append([]string{DefaultMetrics, strategy}, s.Plugins...)); err != nil {
 		return err
 	}
 	if len(s.Formats) == 0 {
