@@ -64,13 +64,44 @@ func envVar(name string) []string {
 	return []string{"VLMASK_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))}
 }
 
-func globalFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: flagLogLevel, Value: "warn", Category: catLogging, EnvVars: []string{"VLMASK_LOG", "VLMASK_LOG_LEVEL"},
-			Usage: "log level on stderr: trace, debug, info, warn, error, off"},
-		&cli.BoolFlag{Name: flagVerbose, Category: catLogging, EnvVars: envVar(flagVerbose),
-			Usage: "log at info level: the device chosen, load time and peak memory, plugin starts"},
+// globalFlags are the flags every command takes, before or after its name:
+// `vlmask --verbose run ...` and `vlmask run ... --verbose`. The app's
+// copies (env true) also read the environment; the commands' copies read
+// only the command line, so that a flag typed after the command wins over
+// one typed before it, which wins over the environment (see global).
+func globalFlags(env bool) []cli.Flag {
+	vars := func(names ...string) []string {
+		if !env {
+			return nil
+		}
+		return names
 	}
+	return []cli.Flag{
+		&cli.StringFlag{Name: flagLogLevel, Value: "warn", Category: catLogging, EnvVars: vars("VLMASK_LOG", "VLMASK_LOG_LEVEL"),
+			Usage: "log level on stderr: trace, debug, info, warn, error, off"},
+		&cli.BoolFlag{Name: flagVerbose, Category: catLogging, EnvVars: vars(envVar(flagVerbose)...),
+			Usage: "log at info level: the device chosen, load time and peak memory, plugin starts"},
+		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Category: catLogging, EnvVars: vars(envVar(flagQuiet)...),
+			Usage: "no progress on stderr"},
+	}
+}
+
+// global is the context that holds a global flag's value: the innermost
+// command given it on the command line, else the app's (its command line,
+// its environment variable or its default).
+func global(c *cli.Context, name string) *cli.Context {
+	lineage := c.Lineage() // innermost first
+	for _, ctx := range lineage {
+		if ctx.IsSet(name) {
+			return ctx
+		}
+	}
+	for i := len(lineage) - 1; i >= 0; i-- {
+		if lineage[i].Value(name) != nil { // the outermost copy: the app's, with its default
+			return lineage[i]
+		}
+	}
+	return c
 }
 
 func runtimeFlags() []cli.Flag {
@@ -169,7 +200,6 @@ func outputFlags() []cli.Flag {
 			Usage: "output base name: a bare name goes to output/NAME.parquet, a path is used as given (plus the extension)"},
 		&cli.StringFlag{Name: flagFormat, Value: "parquet", Category: catOutput, EnvVars: envVar(flagFormat),
 			Usage: "comma-separated output formats: parquet, csv"},
-		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Category: catOutput, EnvVars: envVar(flagQuiet), Usage: "no progress on stderr"},
 		jsonFlag("print a JSON summary on stdout instead of text"),
 	}
 }

@@ -80,3 +80,42 @@ func TestListFlag(t *testing.T) {
 		})
 	}
 }
+
+// TestGlobalFlagsAfterTheCommand: --verbose, --log-level and --quiet work
+// after the command's name as before it; the one after it wins.
+func TestGlobalFlagsAfterTheCommand(t *testing.T) {
+	needRuntime(t)
+	root := demoLayout(t)
+	run := []string{"run", "--model", "build/demo-model", "--prompt", "Hi", "--device", "cpu"}
+	tests := map[string]struct {
+		args    []string
+		code    int
+		logs    bool // info logs on stderr
+		sayings []string
+	}{
+		"--verbose after run":           {args: append(run, "--output", "a", "--verbose"), logs: true},
+		"--log-level after run":         {args: append(run, "--output", "b", "--log-level", "info"), logs: true},
+		"the later --log-level wins":    {args: append(append([]string{"--log-level", "info"}, run...), "--output", "c", "--log-level", "error")},
+		"--quiet after run":             {args: append(run, "--output", "d", "--quiet")},
+		"-q after run":                  {args: append(run, "--output", "e", "-q")},
+		"after a subcommand":            {args: []string{"plugins", "list", "--verbose"}},
+		"a bad level after the command": {args: []string{"version", "--log-level", "loud"}, code: ExitUsage, sayings: []string{"loud"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			res := vlmask(t, root, nil, tc.args...)
+			if res.code != tc.code {
+				t.Fatalf("vlmask %v: exit %d, want %d\n%s", tc.args, res.code, tc.code, res.stderr)
+			}
+			if got := strings.Contains(res.stderr, "model loaded"); got != tc.logs {
+				t.Errorf("vlmask %v: info logs %v, want %v\n%s", tc.args, got, tc.logs, res.stderr)
+			}
+			for _, s := range tc.sayings {
+				if !strings.Contains(res.stderr, s) {
+					t.Errorf("stderr %q does not say %q", res.stderr, s)
+				}
+			}
+		})
+	}
+}
