@@ -45,6 +45,10 @@ func TestErrorClasses(t *testing.T) {
 	if err := os.WriteFile(escape, []byte("model: {path: "+model+"}\nprompts: [{name: ../escape, prompt: Hi}]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	blank := filepath.Join(dir, "blank.txt")
+	if err := os.WriteFile(blank, []byte("\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	run := func(extra ...string) []string {
 		return append([]string{"run", "--model", model, "--prompt", "Hi"}, extra...)
 	}
@@ -65,6 +69,9 @@ func TestErrorClasses(t *testing.T) {
 		"bad format":                       {args: run("--format", "xlsx"), code: ExitUsage, says: []string{"--format", "xlsx"}},
 		"missing model":                    {args: []string{"run", "--model", filepath.Join(dir, "nowhere"), "--prompt", "x"}, code: ExitInput, says: []string{"nowhere", "config.json"}},
 		"not an image":                     {args: run("--image", notImage), code: ExitInput, says: []string{"notes.png"}},
+		"empty prompt":                     {args: []string{"run", "--model", model, "--prompt", ""}, code: ExitInput, says: []string{"--prompt is empty"}},
+		"empty prompt, generate":           {args: []string{"generate", "--model", model, "--prompt", " "}, code: ExitInput, says: []string{"--prompt is empty"}},
+		"blank prompt file":                {args: []string{"inputs", "--model", model, "--prompt", blank}, code: ExitInput, says: []string{"blank.txt", "empty"}},
 		"missing prompt file":              {args: []string{"run", "--model", model, "--prompt", filepath.Join(dir, "gone.txt")}, code: ExitInput, says: []string{"gone.txt"}},
 		"truncated weights":                {args: []string{"run", "--model", corrupt, "--prompt", "x", "--device", "cpu"}, code: ExitInput, says: []string{"model.safetensors"}},
 		"unknown plugin":                   {args: run("--plugin", "no-such-plugin"), code: ExitPlugin, says: []string{"no-such-plugin"}},
@@ -171,4 +178,27 @@ func mustReadFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestDefaultPromptIsAnnounced: without --prompt the run takes
+// ./prompt.txt or the default question, and says which at the default log
+// level.
+func TestDefaultPromptIsAnnounced(t *testing.T) {
+	c := golden.Cases(t, "qwen3_vl_basic")[0]
+	dir := t.TempDir()
+	res := vlmask(t, dir, nil, "inputs", "--model", c.Checkpoint(), "--json")
+	if res.code != 0 || !strings.Contains(res.stderr, "using the default question") || !strings.Contains(res.stderr, "What is the capital of France?") {
+		t.Errorf("no --prompt: exit %d, stderr %q; want it to name the default question", res.code, res.stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "prompt.txt"), []byte("Describe the house."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = vlmask(t, dir, nil, "inputs", "--model", c.Checkpoint(), "--json")
+	if res.code != 0 || !strings.Contains(res.stderr, "using ./prompt.txt") || !strings.Contains(res.stdout, "Describe the house.") {
+		t.Errorf("no --prompt, ./prompt.txt: exit %d, stderr %q; want it to say it read ./prompt.txt", res.code, res.stderr)
+	}
+	res = vlmask(t, dir, nil, "inputs", "--model", c.Checkpoint(), "--prompt", "Hi", "--json")
+	if res.code != 0 || strings.Contains(res.stderr, "--prompt") {
+		t.Errorf("--prompt Hi: exit %d, stderr %q; want no word about the prompt", res.code, res.stderr)
+	}
 }

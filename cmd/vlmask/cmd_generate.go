@@ -25,6 +25,10 @@ func (a *app) generate(c *cli.Context) error {
 	if n < 1 {
 		return usageErr("--num-tokens %d: must be at least 1", n)
 	}
+	text, err := a.promptText(c)
+	if err != nil {
+		return err
+	}
 	cfg, err := a.sessionConfig(c, c.String(flagModel))
 	if err != nil {
 		return err
@@ -34,7 +38,7 @@ func (a *app) generate(c *cli.Context) error {
 		return err
 	}
 	defer s.Close()
-	in, err := prepare(c, s.Processor())
+	in, err := prepare(c, s.Processor(), text)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,10 @@ func (a *app) run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	text, err := a.promptText(c)
+	if err != nil {
+		return err
+	}
 	cfg, err := a.sessionConfig(c, c.String(flagModel))
 	if err != nil {
 		return err
@@ -59,7 +63,7 @@ func (a *app) run(c *cli.Context) error {
 		return err
 	}
 	defer s.Close()
-	in, err := prepare(c, s.Processor())
+	in, err := prepare(c, s.Processor(), text)
 	if err != nil {
 		return err
 	}

@@ -62,12 +62,22 @@ func (a *app) openSession(c *cli.Context, cfg run.Config) (*run.Session, error) 
 	return run.Open(cfg)
 }
 
-// prepare builds the model input for --prompt and --image.
-func prepare(c *cli.Context, proc *processor.Processor) (*processor.Result, error) {
-	text, err := run.PromptText(c.String(flagPrompt))
+// promptText resolves --prompt before anything loads, so an empty one
+// fails at once. Without --prompt it says, at the default log level, which
+// prompt it took.
+func (a *app) promptText(c *cli.Context) (string, error) {
+	text, from, err := run.PromptText(c.String(flagPrompt), c.IsSet(flagPrompt))
 	if err != nil {
-		return nil, err
+		return "", err
 	}
+	if from != "" {
+		a.log.Warn("no --prompt given: using "+from, "prompt", text)
+	}
+	return text, nil
+}
+
+// prepare builds the model input for the prompt text and --image.
+func prepare(c *cli.Context, proc *processor.Processor, text string) (*processor.Result, error) {
 	return run.Prepare(proc, run.Prompt{
 		Text: text, Images: c.StringSlice(flagImage), MaxImageResolution: c.Int(flagMaxImageRes),
 	})
