@@ -15,7 +15,7 @@ func (a *app) generateCommand() *cli.Command {
 		Name:        "generate",
 		Usage:       "greedy decoding with per-step top-5 probabilities (full softmax)",
 		Description: "Example: vlmask generate --model ./Qwen3-VL-2B-Instruct --image cat.png --prompt 'What is this?' --num-tokens 20",
-		Flags:       concatFlags(modelFlags(), []cli.Flag{numTokensFlag(16), jsonFlag("print JSON")}, runtimeFlags()),
+		Flags:       concatFlags(modelFlags(), []cli.Flag{numTokensFlag(16), allowLongFlag(), jsonFlag("print JSON")}, runtimeFlags()),
 		Action:      a.generate,
 	}
 }

@@ -27,6 +27,7 @@ const (
 	flagImage       = "image"
 	flagPrompt      = "prompt"
 	flagMaxImageRes = "max-image-resolution"
+	flagAllowLong   = "allow-long-context"
 
 	flagNumTokens            = "num-tokens"
 	flagMaskMode             = "mask-mode"
@@ -179,6 +180,7 @@ func pluginSearchFlags() []cli.Flag {
 func analysisFlags() []cli.Flag {
 	return []cli.Flag{
 		numTokensFlag(1),
+		allowLongFlag(),
 		&cli.StringFlag{Name: flagMaskMode, Value: "text", Category: catRun, EnvVars: envVar(flagMaskMode),
 			Usage: "which tokens to knock out: text (everything but image patches), vision (image patches) or both"},
 		&cli.BoolFlag{Name: flagSkipPerHead, Category: catRun, EnvVars: envVar(flagSkipPerHead), Usage: "no Head_N rows"},
@@ -202,6 +204,13 @@ func outputFlags() []cli.Flag {
 			Usage: "comma-separated output formats: parquet, csv"},
 		jsonFlag("print a JSON summary on stdout instead of text"),
 	}
+}
+
+// allowLongFlag goes with --num-tokens: run and generate check the
+// prompt's length against the model's.
+func allowLongFlag() cli.Flag {
+	return &cli.BoolFlag{Name: flagAllowLong, Category: catRun, EnvVars: envVar(flagAllowLong),
+		Usage: "run a prompt whose tokens and steps need more positions than the model's max_position_embeddings, with a warning (refused otherwise, exit 3)"}
 }
 
 func numTokensFlag(def int) cli.Flag {

@@ -52,6 +52,9 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.checkLength(in, set.NumTokens); err != nil {
+		return nil, err
+	}
 	plugins, err := s.plugins(ctx, set)
 	if err != nil {
 		return nil, err

@@ -37,6 +37,10 @@ type Config struct {
 	WeightsDType string
 	// TF32 allows TensorFloat-32 matrix products on CUDA.
 	TF32 bool
+	// AllowLongContext runs prompts that need more positions than the
+	// model's max_position_embeddings, with a warning, instead of refusing
+	// them (ErrTooLong).
+	AllowLongContext bool
 	// Plugins say which plugin executables may run.
 	Plugins Plugins
 	// Version is vlmask's version, recorded in results.
