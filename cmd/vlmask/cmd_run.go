@@ -27,6 +27,7 @@ func settingsFromFlags(c *cli.Context) (run.Settings, error) {
 		NumTokens: c.Int(flagNumTokens), Method: core.Method(c.String(flagMethod)),
 		SkipPerHead: c.Bool(flagSkipPerHead), SaveAttentionWeights: c.Bool(flagSaveAttentionWeights),
 		MaskMode: c.String(flagMaskMode), Plugins: listFlag(c, flagPlugin, envPlugins), Command: run.ShellJoin(os.Args),
+		Replace: c.Bool(flagForce),
 	}
 	var err error
 	if s.Formats, err = run.ParseFormats(c.String(flagFormat)); err != nil {
@@ -49,6 +50,10 @@ func (a *app) run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	base := run.OutputBase(c.String(flagOutput))
+	if err := run.CheckOutput(base, set); err != nil {
+		return err
+	}
 	text, err := a.promptText(c)
 	if err != nil {
 		return err
@@ -68,7 +73,7 @@ func (a *app) run(c *cli.Context) error {
 		return err
 	}
 	obs := a.observer(c, "")
-	sum, err := s.Analyze(c.Context, in, "", run.OutputBase(c.String(flagOutput)), set, obs)
+	sum, err := s.Analyze(c.Context, in, "", base, set, obs)
 	obs.done()
 	if sum != nil {
 		a.printSummary(c, []*run.Summary{sum})

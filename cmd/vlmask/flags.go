@@ -40,6 +40,7 @@ const (
 
 	flagOutput = "output"
 	flagFormat = "format"
+	flagForce  = "force"
 
 	flagPlugin            = "plugin"
 	flagPluginDir         = "plugin-dir"
@@ -202,6 +203,8 @@ func outputFlags() []cli.Flag {
 			Usage: "output base name: a bare name goes to output/NAME.parquet, a path is used as given (plus the extension)"},
 		&cli.StringFlag{Name: flagFormat, Value: "parquet", Category: catOutput, EnvVars: envVar(flagFormat),
 			Usage: "comma-separated output formats: parquet, csv"},
+		&cli.BoolFlag{Name: flagForce, Category: catOutput, EnvVars: envVar(flagForce),
+			Usage: "replace complete output files (refused otherwise, exit 5); an interrupted run still never replaces one"},
 		jsonFlag("print a JSON summary on stdout instead of text"),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/core/results"
@@ -36,6 +37,32 @@ type Batch struct {
 	Failed func(prompt string, err error)
 }
 
+// CheckOutputs refuses, before the model loads, a batch that would have to
+// replace complete outputs it may not (no Resume, no Base.Replace): it
+// names them and the ways out.
+func (b Batch) CheckOutputs() error {
+	if b.Resume {
+		return nil
+	}
+	prompts := b.File.Enabled()
+	var taken []string
+	for _, p := range prompts {
+		set, _ := b.PromptSettings(p)
+		dest, err := PromptOutput(b.OutDir, p.Name)
+		if err != nil {
+			return withKind(KindInput, fmt.Errorf("%s: %w", b.File.Path, err))
+		}
+		if err := results.CheckReplace(dest, set.Formats, set.Replace); err != nil {
+			taken = append(taken, err.Error())
+		}
+	}
+	if len(taken) == 0 {
+		return nil
+	}
+	return withKind(KindOutput, fmt.Errorf("%s: %d of %d prompts have complete outputs already (%s): pass --resume to skip them, --force to replace them, or --output DIR to write elsewhere",
+		b.File.Path, len(taken), len(prompts), strings.Join(taken, "; ")))
+}
+
 // PromptSettings are one batch prompt's settings: the command line's
 // overrides, else the prompt's own values (the file's defaults applied).
 func (b Batch) PromptSettings(p batchconfig.Prompt) (Settings, int) {
@@ -64,11 +91,12 @@ func (s *Session) RunBatch(ctx context.Context, b Batch) ([]*Summary, error) {
 		return nil, withKind(KindInput, fmt.Errorf("%s: every prompt is disabled", b.File.Path))
 	}
 	var sums []*Summary
-	var firstErr error
+	var firstErr, lastErr error
 	for _, p := range prompts {
 		if ctx.Err() != nil {
 			break
 		}
+		lastErr = nil
 		set, maxRes := b.PromptSettings(p)
 		dest, err := PromptOutput(b.OutDir, p.Name)
 		if err != nil {
@@ -86,7 +114,12 @@ func (s *Session) RunBatch(ctx context.Context, b Batch) ([]*Summary, error) {
 			sum = &Summary{Name: p.Name}
 		}
 		if err != nil {
+			lastErr = err
 			sum.Error = err.Error()
+			if Interrupted(err) {
+				sums = append(sums, sum)
+				break
+			}
 			if b.Failed != nil {
 				b.Failed(p.Name, err)
 			}
@@ -96,10 +129,16 @@ func (s *Session) RunBatch(ctx context.Context, b Batch) ([]*Summary, error) {
 		}
 		sums = append(sums, sum)
 	}
+	if ctx.Err() != nil {
+		if !Interrupted(lastErr) {
+			lastErr = nil // the last prompt failed on its own, before the interruption
+		}
+		return sums, batchInterrupted(sums, len(prompts), lastErr)
+	}
 	if firstErr != nil {
 		return sums, &Error{Kind: KindOf(firstErr), Err: fmt.Errorf("%d of %d prompts failed; first: %w", countFailed(sums), len(sums), firstErr)}
 	}
-	return sums, ctx.Err()
+	return sums, nil
 }
 
 // runPrompt analyses one prompt of a batch.

@@ -29,6 +29,9 @@ type Settings struct {
 	Formats []results.Format
 	// Command is the command line recorded in the results.
 	Command string
+	// Replace lets the run replace complete output files (--force); see
+	// results.Options.Replace.
+	Replace bool
 }
 
 // Validate checks the settings that need no model.
