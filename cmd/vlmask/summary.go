@@ -56,6 +56,8 @@ func (a *app) printSummary(c *cli.Context, sums []*run.Summary) {
 		switch {
 		case s.Skipped:
 			status = "skipped (complete)"
+		case s.Redone != "" && s.Error == "":
+			status = "redone"
 		case s.Error != "" && len(s.Paths) > 0:
 			status, detail = "incomplete", detail+": "+s.Error
 		case s.Error != "":

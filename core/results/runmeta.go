@@ -28,6 +28,11 @@ const (
 	MetaKeySaveAttentionWeights = "vlmask.save_attention_weights" // true when AttentionWeight_* rows were written
 	MetaKeyGeneratedText        = "vlmask.generated_text"         // the generated text
 	MetaKeyGeneratedIDs         = "vlmask.generated_ids"          // the generated token ids, a JSON array
+	// MetaKeyInputsSHA256 is the sha256, in hex, of what decides the
+	// results — model files, precision, model input, analysis settings,
+	// plugins and their configuration — so that a resumed batch can tell
+	// an output made from other inputs (internal/run's fingerprint).
+	MetaKeyInputsSHA256 = "vlmask.inputs_sha256"
 )
 
 // Run metadata keys that readers rely on. The run writes them through

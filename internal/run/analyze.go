@@ -29,6 +29,8 @@ type Summary struct {
 	Seconds       float64     `json:"seconds"`
 	Error         string      `json:"error,omitempty"`
 	Skipped       bool        `json:"skipped,omitempty"`
+	// Redone says why --resume ran a prompt whose output was there.
+	Redone string `json:"redone,omitempty"`
 	// Recovered says what became of the temporary files a killed run of
 	// the same output had left.
 	Recovered []results.Recovery `json:"recovered,omitempty"`
@@ -69,6 +71,9 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	}
 	meta, err := s.metadata(ctx, in, name, set, plugins)
 	if err != nil {
+		return nil, err
+	}
+	if meta[results.MetaKeyInputsSHA256], err = s.fingerprint(in, set); err != nil {
 		return nil, err
 	}
 	w, err := results.Create(base, results.Options{Formats: set.Formats, MetricColumns: extra, Metadata: meta, Version: s.cfg.Version,

@@ -29,7 +29,10 @@ type Batch struct {
 	Base      Settings
 	Overrides Overrides
 	OutDir    string
-	// Resume skips prompts whose primary output file is already complete.
+	// Resume skips prompts whose output files, in every format, are
+	// complete and made from the same inputs (the fingerprint in their
+	// metadata), and redoes the others, replacing outputs made from other
+	// inputs.
 	Resume bool
 	// Observer, when set, gives each prompt's progress observer.
 	Observer func(prompt string) core.Observer
@@ -102,13 +105,6 @@ func (s *Session) RunBatch(ctx context.Context, b Batch) ([]*Summary, error) {
 		if err != nil {
 			return sums, withKind(KindInput, fmt.Errorf("%s: %w", b.File.Path, err))
 		}
-		primary := dest + set.Formats[0].Extension()
-		if b.Resume {
-			if done, _ := results.Complete(primary); done {
-				sums = append(sums, &Summary{Name: p.Name, Skipped: true, Paths: []string{primary}})
-				continue
-			}
-		}
 		sum, err := s.runPrompt(ctx, b, p, set, maxRes, dest)
 		if sum == nil {
 			sum = &Summary{Name: p.Name}
@@ -154,11 +150,33 @@ func (s *Session) runPrompt(ctx context.Context, b Batch, p batchconfig.Prompt, 
 	if err != nil {
 		return nil, err
 	}
+	var redo string
+	if b.Resume {
+		st, err := s.resume(in, set, dest)
+		if err != nil {
+			return nil, err
+		}
+		if st.done {
+			sum := &Summary{Name: p.Name, Skipped: true}
+			for _, f := range set.Formats {
+				sum.Paths = append(sum.Paths, dest+f.Extension())
+			}
+			return sum, nil
+		}
+		if redo = st.why; redo != "" {
+			s.log.Warn("--resume: redoing prompt "+p.Name, "why", redo, "replacing", st.replace)
+		}
+		set.Replace = set.Replace || st.replace
+	}
 	var obs core.Observer
 	if b.Observer != nil {
 		obs = b.Observer(p.Name)
 	}
-	return s.Analyze(ctx, in, p.Name, dest, set, obs)
+	sum, err := s.Analyze(ctx, in, p.Name, dest, set, obs)
+	if sum != nil {
+		sum.Redone = redo
+	}
+	return sum, err
 }
 
 func countFailed(sums []*Summary) int {
