@@ -193,7 +193,7 @@ func analysisFlags() []cli.Flag {
 			Usage: "accepted for compatibility with the original tool; the fast method needs no batching (recompute sizes its batches by memory)"},
 		&cli.StringFlag{Name: flagConfig, Category: catRun, EnvVars: envVar(flagConfig),
 			Usage: "YAML batch file in the original tool's format (model.path, prompts[]...); runs every enabled prompt"},
-		&cli.BoolFlag{Name: flagResume, Category: catRun, Usage: "with --config: skip prompts whose output is already complete"},
+		&cli.BoolFlag{Name: flagResume, Category: catRun, Usage: "with --config: skip prompts whose outputs, in every --format, are complete and made from the same inputs; redo the others, replacing outputs of other inputs"},
 	}
 }
 
