@@ -83,7 +83,7 @@ DEMO_PROMPT ?= What's in this image?
 demo: build ort ## Generate a tiny random-weight model, analyse the bundled image, summarise and draw heatmaps (numbers are meaningless: random weights)
 	$(BIN)/vlmask testmodel --family qwen3_vl --preset tiny --seed 1 --out $(DEMO_MODEL)
 	$(BIN)/vlmask run --model $(DEMO_MODEL) --image $(DEMO_IMAGE) --prompt "$(DEMO_PROMPT)" \
-		--num-tokens 3 --mask-mode both --save-attention-weights --output demo
+		--num-tokens 3 --mask-mode both --save-attention-weights --output demo --force
 	$(BIN)/vlmask report output/demo.parquet
 	$(BIN)/vlmask view output/demo.parquet
 

@@ -7,6 +7,9 @@ import "sync"
 // layer l run while the model computes layer l+1. Its queue is short, so at
 // most a few layers' vectors wait in memory.
 type scorer struct {
+	// handle scores one layer and writes its rows, returning how many.
+	handle func(v *LayerVectors, target int) (int64, error)
+
 	queue chan scoreJob
 	done  chan struct{}
 	mu    sync.Mutex
@@ -22,50 +25,51 @@ type scoreJob struct {
 // scorerQueue is how many scored-but-unwritten layers may wait.
 const scorerQueue = 2
 
-// send queues a layer for scoring, starting the goroutine on first use.
-func (st *stepRun) send(v *LayerVectors, target int) {
-	if st.queue == nil {
-		st.queue = make(chan scoreJob, scorerQueue)
-		st.done = make(chan struct{})
-		go st.work()
-	}
-	st.queue <- scoreJob{v, target}
+// newScorer returns a scorer that hands each queued layer to handle.
+func newScorer(handle func(v *LayerVectors, target int) (int64, error)) scorer {
+	return scorer{handle: handle}
 }
 
-func (st *stepRun) work() {
-	defer close(st.done)
-	for job := range st.queue {
-		if st.failed() != nil {
+// send queues a layer for scoring, starting the goroutine on first use.
+func (s *scorer) send(v *LayerVectors, target int) {
+	if s.queue == nil {
+		s.queue = make(chan scoreJob, scorerQueue)
+		s.done = make(chan struct{})
+		go s.work()
+	}
+	s.queue <- scoreJob{v, target}
+}
+
+func (s *scorer) work() {
+	defer close(s.done)
+	for job := range s.queue {
+		if s.failed() != nil {
 			continue // drain, so senders never block on a dead worker
 		}
-		n, err := st.emit(st.ctx, job.v, job.target)
-		st.rows += n
+		n, err := s.handle(job.v, job.target)
+		s.rows += n
 		if err != nil {
-			st.mu.Lock()
-			st.err = err
-			st.mu.Unlock()
-			continue
-		}
-		if st.a.Observer != nil {
-			st.a.Observer.LayerDone(st.step, job.v.Layer, st.spec.NumLayers)
+			s.mu.Lock()
+			s.err = err
+			s.mu.Unlock()
 		}
 	}
 }
 
 // failed is the scorer's first error, if any.
-func (st *stepRun) failed() error {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.err
+func (s *scorer) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 // stop waits for every queued layer and returns the first error. It is
 // idempotent.
-func (st *stepRun) stop() error {
-	if st.queue != nil {
-		close(st.queue)
-		<-st.done
-		st.queue = nil
+func (s *scorer) stop() error {
+	if s.queue != nil {
+		close(s.queue)
+		<-s.done
+		s.queue = nil
 	}
-	return st.failed()
+	return s.failed()
 }

@@ -104,6 +104,16 @@ func (st *stepRun) observe(p LayerProbe) error {
 	return nil
 }
 
+// score is the scorer's handler: it scores one layer, writes its rows and
+// tells the observer the layer is done.
+func (st *stepRun) score(v *LayerVectors, target int) (int64, error) {
+	n, err := st.emit(st.ctx, v, target)
+	if err == nil && st.a.Observer != nil {
+		st.a.Observer.LayerDone(st.step, v.Layer, st.spec.NumLayers)
+	}
+	return n, err
+}
+
 // finish scores the layers held back for the generated token, waits for
 // the scorer to write every row of the step, and reports its first error.
 func (st *stepRun) finish(target int) error {

@@ -3,6 +3,7 @@ package sdk
 import (
 	"fmt"
 
+	"github.com/vlmask/vlmask/sdk/internal/convert"
 	pb "github.com/vlmask/vlmask/sdk/internal/pb/pluginv1"
 	"github.com/vlmask/vlmask/sdk/internal/wire"
 )
@@ -43,63 +44,14 @@ func kindToProto(k Kind) pb.Kind {
 }
 
 func sequenceFromProto(s *pb.Sequence) Sequence {
-	seq := Sequence{
-		Tokens:       make([]Token, len(s.GetTokens())),
+	return Sequence{
+		Tokens:       convert.TokensFromProto[Modality, Token](s.GetTokens()),
+		Images:       convert.ImagesFromProto[ImageInfo](s.GetImages()),
 		Step:         int(s.GetStep()),
 		PromptLength: int(s.GetPromptLength()),
 		NumLayers:    int(s.GetNumLayers()),
 		NumHeads:     int(s.GetNumHeads()),
 	}
-	for i, t := range s.GetTokens() {
-		seq.Tokens[i] = Token{
-			Position:   int(t.GetPosition()),
-			ID:         int(t.GetId()),
-			Text:       t.GetText(),
-			Modality:   Modality(t.GetModality()),
-			ImageIndex: int(t.GetImageIndex()),
-			PatchRow:   int(t.GetPatchRow()),
-			PatchCol:   int(t.GetPatchCol()),
-			Special:    t.GetSpecial(),
-			Generated:  t.GetGenerated(),
-		}
-	}
-	if imgs := s.GetImages(); len(imgs) > 0 {
-		seq.Images = make([]ImageInfo, len(imgs))
-		for i, im := range imgs {
-			seq.Images[i] = ImageInfo{
-				Index:         int(im.GetIndex()),
-				GridRows:      int(im.GetGridRows()),
-				GridCols:      int(im.GetGridCols()),
-				FirstPosition: int(im.GetFirstPosition()),
-				NumTokens:     int(im.GetNumTokens()),
-			}
-		}
-	}
-	return seq
-}
-
-func groupsToProto(gs []Group) []*pb.Group {
-	out := make([]*pb.Group, len(gs))
-	for i, g := range gs {
-		pos := make([]int32, len(g.Positions))
-		for k, p := range g.Positions {
-			pos[k] = int32(p)
-		}
-		out[i] = &pb.Group{Label: g.Label, Positions: pos}
-	}
-	return out
-}
-
-func groupsFromProto(gs []*pb.Group) []Group {
-	out := make([]Group, len(gs))
-	for i, g := range gs {
-		pos := make([]int, len(g.GetPositions()))
-		for k, p := range g.GetPositions() {
-			pos[k] = int(p)
-		}
-		out[i] = Group{Label: g.GetLabel(), Positions: pos}
-	}
-	return out
 }
 
 // scoreRequestFromProto reads a Score request in whichever precision the
@@ -109,7 +61,7 @@ func scoreRequestFromProto(r *pb.Score_Request) (ScoreRequest, error) {
 	req := ScoreRequest{
 		Step:          int(r.GetStep()),
 		Layer:         int(r.GetLayer()),
-		Groups:        groupsFromProto(r.GetGroups()),
+		Groups:        convert.GroupsFromProto[Group](r.GetGroups()),
 		Batches:       make([]VectorBatch, len(r.GetBatches())),
 		TargetTokenID: int(r.GetTargetTokenId()),
 	}

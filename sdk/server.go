@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
+	"github.com/vlmask/vlmask/sdk/internal/convert"
 	pb "github.com/vlmask/vlmask/sdk/internal/pb/pluginv1"
 )
 
@@ -91,7 +92,7 @@ func (s *maskingServer) Mask(ctx context.Context, req *pb.Mask_Request) (*pb.Mas
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.Mask_Response{Groups: groupsToProto(resp.Groups)}, nil
+	return &pb.Mask_Response{Groups: convert.GroupsToProto(resp.Groups)}, nil
 }
 
 type metricServer struct {

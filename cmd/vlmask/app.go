@@ -46,9 +46,14 @@ func (a *app) cli() *cli.App {
 		Version:   version,
 		Writer:    a.stdout,
 		ErrWriter: a.stderr,
-		Flags:     globalFlags(),
-		Before:    a.setup,
-		Commands:  a.commands(),
+		Flags:     globalFlags(true),
+		Before: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return nil // the command sets logging up once it has read its own flags
+			}
+			return a.setup(c)
+		},
+		Commands: a.commands(),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usageErr("unknown command %q; `vlmask --help` lists them", c.Args().First())
@@ -56,25 +61,30 @@ func (a *app) cli() *cli.App {
 			return cli.ShowAppHelp(c)
 		},
 		// Errors are printed once, by run, with their exit code.
-		ExitErrHandler:  func(*cli.Context, error) {},
-		HideHelpCommand: true,
+		ExitErrHandler: func(*cli.Context, error) {},
+		// A repeated flag gives one value per use, never split at commas: an
+		// image path or a plugin's JSON configuration may hold commas. The
+		// lists whose items never hold one split them themselves (listFlag).
+		DisableSliceFlagSeparator: true,
+		HideHelpCommand:           true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErr("%v", err)
 		},
 	}
 }
 
-// setup configures logging from --log-level before any command runs.
+// setup configures logging from --log-level and --verbose: before any
+// command runs, and again in each command, which may be given them too.
 func (a *app) setup(c *cli.Context) error {
-	name := c.String(flagLogLevel)
+	name := global(c, flagLogLevel).String(flagLogLevel)
 	level := hclog.LevelFromString(name)
 	if name == "off" {
 		level = hclog.Off
 	}
 	if level == hclog.NoLevel {
-		return usageErr("--log-level %q: want trace, debug, info, warn, error or off", c.String(flagLogLevel))
+		return usageErr("--log-level %q: want trace, debug, info, warn, error or off", name)
 	}
-	if c.Bool(flagVerbose) && level > hclog.Info {
+	if global(c, flagVerbose).Bool(flagVerbose) && level > hclog.Info {
 		level = hclog.Info
 	}
 	a.log = hclog.New(&hclog.LoggerOptions{

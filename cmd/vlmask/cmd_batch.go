@@ -44,6 +44,9 @@ func (a *app) runBatch(c *cli.Context) error {
 	if c.IsSet(flagOutput) {
 		b.OutDir = c.String(flagOutput)
 	}
+	if err := b.CheckOutputs(); err != nil {
+		return err
+	}
 	var bar progressObserver
 	b.Observer = func(prompt string) core.Observer {
 		bar.done()

@@ -95,6 +95,12 @@ func TestBatchConfigRunsUnchanged(t *testing.T) {
 			t.Errorf("summary table lacks %s:\n%s", name, res.stdout)
 		}
 	}
+	// Without --resume or --force the complete outputs are not replaced.
+	refused := vlmask(t, root, nil, "run", "--config", "testdata/prompts_config_vl.yaml", "--device", "cpu")
+	if refused.code != ExitOutput || !strings.Contains(refused.stderr, "4 of 4 prompts") || !strings.Contains(refused.stderr, "--resume") ||
+		!strings.Contains(refused.stderr, filepath.Join("output", "house_describe.parquet")) {
+		t.Errorf("a second run over complete outputs: exit %d, want %d naming them and --resume\n%s", refused.code, ExitOutput, refused.stderr)
+	}
 	again := mustRun(t, root, "run", "--config", "testdata/prompts_config_vl.yaml", "--device", "cpu", "--resume")
 	if strings.Count(again.stdout, "skipped (complete)") != len(want) {
 		t.Errorf("--resume did not skip every complete prompt:\n%s", again.stdout)

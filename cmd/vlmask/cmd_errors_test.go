@@ -41,6 +41,14 @@ func TestErrorClasses(t *testing.T) {
 	if err := os.WriteFile(blocked, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	escape := filepath.Join(dir, "escape.yaml")
+	if err := os.WriteFile(escape, []byte("model: {path: "+model+"}\nprompts: [{name: ../escape, prompt: Hi}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blank := filepath.Join(dir, "blank.txt")
+	if err := os.WriteFile(blank, []byte("\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	run := func(extra ...string) []string {
 		return append([]string{"run", "--model", model, "--prompt", "Hi"}, extra...)
 	}
@@ -50,28 +58,33 @@ func TestErrorClasses(t *testing.T) {
 		code int
 		says []string
 	}{
-		"unknown flag":          {args: []string{"run", "--frobnicate"}, code: ExitUsage, says: []string{"frobnicate"}},
-		"unknown command":       {args: []string{"analyse"}, code: ExitUsage, says: []string{"analyse"}},
-		"testmodel without out": {args: []string{"testmodel"}, code: ExitUsage, says: []string{"--out"}},
-		"inputs without model":  {args: []string{"inputs", "--prompt", "x"}, code: ExitUsage, says: []string{"--model"}},
-		"no model":              {args: []string{"run", "--prompt", "x"}, code: ExitUsage, says: []string{"--model"}},
-		"zero tokens":           {args: run("--num-tokens", "0"), code: ExitUsage, says: []string{"--num-tokens"}},
-		"bad mask mode":         {args: run("--mask-mode", "nouns"), code: ExitUsage, says: []string{"--mask-mode", "nouns"}},
-		"bad device":            {args: run("--device", "tpu"), code: ExitUsage, says: []string{"--device", "tpu"}},
-		"bad format":            {args: run("--format", "xlsx"), code: ExitUsage, says: []string{"--format", "xlsx"}},
-		"missing model":         {args: []string{"run", "--model", filepath.Join(dir, "nowhere"), "--prompt", "x"}, code: ExitInput, says: []string{"nowhere", "config.json"}},
-		"not an image":          {args: run("--image", notImage), code: ExitInput, says: []string{"notes.png"}},
-		"missing prompt file":   {args: []string{"run", "--model", model, "--prompt", filepath.Join(dir, "gone.txt")}, code: ExitInput, says: []string{"gone.txt"}},
-		"truncated weights":     {args: []string{"run", "--model", corrupt, "--prompt", "x", "--device", "cpu"}, code: ExitInput, says: []string{"model.safetensors"}},
-		"unknown plugin":        {args: run("--plugin", "no-such-plugin"), code: ExitPlugin, says: []string{"no-such-plugin"}},
-		"no onnx runtime":       {args: run(), env: []string{"VLMASK_ORT_LIB=" + filepath.Join(dir, "libonnxruntime.so.1")}, code: ExitRuntime, says: []string{"libonnxruntime.so.1", "make ort"}},
-		"unwritable output":     {args: run("--output", filepath.Join(blocked, "out")), code: ExitOutput, says: []string{"file"}},
-		"cuda without cuda":     {args: run("--device", "cuda"), code: ExitRuntime, says: []string{"--device cuda", "CUDA"}},
-		"bad plugin config":     {args: run("--plugin-config", "metrics"), code: ExitUsage, says: []string{"--plugin-config"}},
-		"report of a non-file":  {args: []string{"report", notImage}, code: ExitInput, says: []string{"notes.png"}},
-		"bad log level":         {args: []string{"--log-level", "loud", "version"}, code: ExitUsage, says: []string{"loud"}},
-		"testmodel bad preset":  {args: []string{"testmodel", "--preset", "huge", "--out", filepath.Join(dir, "tm")}, code: ExitUsage, says: []string{"huge"}},
-		"describe unknown name": {args: []string{"plugins", "describe", "nope"}, code: ExitUsage, says: []string{"nope", "metrics"}},
+		"unknown flag":                     {args: []string{"run", "--frobnicate"}, code: ExitUsage, says: []string{"frobnicate"}},
+		"unknown command":                  {args: []string{"analyse"}, code: ExitUsage, says: []string{"analyse"}},
+		"testmodel without out":            {args: []string{"testmodel"}, code: ExitUsage, says: []string{"--out"}},
+		"inputs without model":             {args: []string{"inputs", "--prompt", "x"}, code: ExitUsage, says: []string{"--model"}},
+		"no model":                         {args: []string{"run", "--prompt", "x"}, code: ExitUsage, says: []string{"--model"}},
+		"zero tokens":                      {args: run("--num-tokens", "0"), code: ExitUsage, says: []string{"--num-tokens"}},
+		"bad mask mode":                    {args: run("--mask-mode", "nouns"), code: ExitUsage, says: []string{"--mask-mode", "nouns"}},
+		"bad device":                       {args: run("--device", "tpu"), code: ExitUsage, says: []string{"--device", "tpu"}},
+		"bad format":                       {args: run("--format", "xlsx"), code: ExitUsage, says: []string{"--format", "xlsx"}},
+		"missing model":                    {args: []string{"run", "--model", filepath.Join(dir, "nowhere"), "--prompt", "x"}, code: ExitInput, says: []string{"nowhere", "config.json"}},
+		"not an image":                     {args: run("--image", notImage), code: ExitInput, says: []string{"notes.png"}},
+		"empty prompt":                     {args: []string{"run", "--model", model, "--prompt", ""}, code: ExitInput, says: []string{"--prompt is empty"}},
+		"empty prompt, generate":           {args: []string{"generate", "--model", model, "--prompt", " "}, code: ExitInput, says: []string{"--prompt is empty"}},
+		"blank prompt file":                {args: []string{"inputs", "--model", model, "--prompt", blank}, code: ExitInput, says: []string{"blank.txt", "empty"}},
+		"missing prompt file":              {args: []string{"run", "--model", model, "--prompt", filepath.Join(dir, "gone.txt")}, code: ExitInput, says: []string{"gone.txt"}},
+		"truncated weights":                {args: []string{"run", "--model", corrupt, "--prompt", "x", "--device", "cpu"}, code: ExitInput, says: []string{"model.safetensors"}},
+		"unknown plugin":                   {args: run("--plugin", "no-such-plugin"), code: ExitPlugin, says: []string{"no-such-plugin"}},
+		"no onnx runtime":                  {args: run(), env: []string{"VLMASK_ORT_LIB=" + filepath.Join(dir, "libonnxruntime.so.1")}, code: ExitRuntime, says: []string{"libonnxruntime.so.1", "make ort"}},
+		"unwritable output":                {args: run("--output", filepath.Join(blocked, "out")), code: ExitOutput, says: []string{"file"}},
+		"cuda without cuda":                {args: run("--device", "cuda"), code: ExitRuntime, says: []string{"--device cuda", "CUDA"}},
+		"bad plugin config":                {args: run("--plugin-config", "metrics"), code: ExitUsage, says: []string{"--plugin-config"}},
+		"batch name leaves the output dir": {args: []string{"run", "--config", escape, "--output", "out"}, code: ExitInput, says: []string{"escape.yaml", "../escape", "path separator"}},
+		"config of a plugin not loaded":    {args: run("--plugin-config", `nope={"k": 1}`), code: ExitUsage, says: []string{"--plugin-config nope", "--plugin nope"}},
+		"report of a non-file":             {args: []string{"report", notImage}, code: ExitInput, says: []string{"notes.png"}},
+		"bad log level":                    {args: []string{"--log-level", "loud", "version"}, code: ExitUsage, says: []string{"loud"}},
+		"testmodel bad preset":             {args: []string{"testmodel", "--preset", "huge", "--out", filepath.Join(dir, "tm")}, code: ExitUsage, says: []string{"huge"}},
+		"describe unknown name":            {args: []string{"plugins", "describe", "nope"}, code: ExitUsage, says: []string{"nope", "metrics"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -165,4 +178,27 @@ func mustReadFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestDefaultPromptIsAnnounced: without --prompt the run takes
+// ./prompt.txt or the default question, and says which at the default log
+// level.
+func TestDefaultPromptIsAnnounced(t *testing.T) {
+	c := golden.Cases(t, "qwen3_vl_basic")[0]
+	dir := t.TempDir()
+	res := vlmask(t, dir, nil, "inputs", "--model", c.Checkpoint(), "--json")
+	if res.code != 0 || !strings.Contains(res.stderr, "using the default question") || !strings.Contains(res.stderr, "What is the capital of France?") {
+		t.Errorf("no --prompt: exit %d, stderr %q; want it to name the default question", res.code, res.stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "prompt.txt"), []byte("Describe the house."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = vlmask(t, dir, nil, "inputs", "--model", c.Checkpoint(), "--json")
+	if res.code != 0 || !strings.Contains(res.stderr, "using ./prompt.txt") || !strings.Contains(res.stdout, "Describe the house.") {
+		t.Errorf("no --prompt, ./prompt.txt: exit %d, stderr %q; want it to say it read ./prompt.txt", res.code, res.stderr)
+	}
+	res = vlmask(t, dir, nil, "inputs", "--model", c.Checkpoint(), "--prompt", "Hi", "--json")
+	if res.code != 0 || strings.Contains(res.stderr, "--prompt") {
+		t.Errorf("--prompt Hi: exit %d, stderr %q; want no word about the prompt", res.code, res.stderr)
+	}
 }

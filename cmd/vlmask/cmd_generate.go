@@ -15,7 +15,7 @@ func (a *app) generateCommand() *cli.Command {
 		Name:        "generate",
 		Usage:       "greedy decoding with per-step top-5 probabilities (full softmax)",
 		Description: "Example: vlmask generate --model ./Qwen3-VL-2B-Instruct --image cat.png --prompt 'What is this?' --num-tokens 20",
-		Flags:       concatFlags(modelFlags(), []cli.Flag{numTokensFlag(16), jsonFlag("print JSON")}, runtimeFlags()),
+		Flags:       concatFlags(modelFlags(), []cli.Flag{numTokensFlag(16), allowLongFlag(), jsonFlag("print JSON")}, runtimeFlags()),
 		Action:      a.generate,
 	}
 }
@@ -24,6 +24,10 @@ func (a *app) generate(c *cli.Context) error {
 	n := c.Int(flagNumTokens)
 	if n < 1 {
 		return usageErr("--num-tokens %d: must be at least 1", n)
+	}
+	text, err := a.promptText(c)
+	if err != nil {
+		return err
 	}
 	cfg, err := a.sessionConfig(c, c.String(flagModel))
 	if err != nil {
@@ -34,7 +38,7 @@ func (a *app) generate(c *cli.Context) error {
 		return err
 	}
 	defer s.Close()
-	in, err := prepare(c, s.Processor())
+	in, err := prepare(c, s.Processor(), text)
 	if err != nil {
 		return err
 	}

@@ -49,11 +49,15 @@ type imageJSON struct {
 }
 
 func (a *app) inputs(c *cli.Context) error {
+	text, err := a.promptText(c)
+	if err != nil {
+		return err
+	}
 	proc, err := a.openFrontEnd(c)
 	if err != nil {
 		return err
 	}
-	res, err := prepare(c, proc)
+	res, err := prepare(c, proc, text)
 	if err != nil {
 		return err
 	}

@@ -36,10 +36,7 @@ func (a *app) modelsCommand() *cli.Command {
 				Description: "Only what vlmask reads is fetched: config, tokenizer, chat template, processor configs and the\n" +
 					"safetensors weights (every shard of model.safetensors.index.json); pickle weights are never loaded.\n" +
 					"Example: vlmask models download Qwen/Qwen3-VL-2B-Instruct",
-				Flags: []cli.Flag{
-					revisionFlag(), offlineFlag(),
-					&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, EnvVars: envVar(flagQuiet), Usage: "no progress on stderr"},
-				},
+				Flags:  []cli.Flag{revisionFlag(), offlineFlag()},
 				Action: a.modelsDownload,
 			},
 		},

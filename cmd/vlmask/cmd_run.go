@@ -26,7 +26,8 @@ func settingsFromFlags(c *cli.Context) (run.Settings, error) {
 	s := run.Settings{
 		NumTokens: c.Int(flagNumTokens), Method: core.Method(c.String(flagMethod)),
 		SkipPerHead: c.Bool(flagSkipPerHead), SaveAttentionWeights: c.Bool(flagSaveAttentionWeights),
-		MaskMode: c.String(flagMaskMode), Plugins: c.StringSlice(flagPlugin), Command: run.ShellJoin(os.Args),
+		MaskMode: c.String(flagMaskMode), Plugins: listFlag(c, flagPlugin, envPlugins), Command: run.ShellJoin(os.Args),
+		Replace: c.Bool(flagForce),
 	}
 	var err error
 	if s.Formats, err = run.ParseFormats(c.String(flagFormat)); err != nil {
@@ -49,6 +50,14 @@ func (a *app) run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	base := run.OutputBase(c.String(flagOutput))
+	if err := run.CheckOutput(base, set); err != nil {
+		return err
+	}
+	text, err := a.promptText(c)
+	if err != nil {
+		return err
+	}
 	cfg, err := a.sessionConfig(c, c.String(flagModel))
 	if err != nil {
 		return err
@@ -59,12 +68,12 @@ func (a *app) run(c *cli.Context) error {
 		return err
 	}
 	defer s.Close()
-	in, err := prepare(c, s.Processor())
+	in, err := prepare(c, s.Processor(), text)
 	if err != nil {
 		return err
 	}
 	obs := a.observer(c, "")
-	sum, err := s.Analyze(c.Context, in, "", run.OutputBase(c.String(flagOutput)), set, obs)
+	sum, err := s.Analyze(c.Context, in, "", base, set, obs)
 	obs.done()
 	if sum != nil {
 		a.printSummary(c, []*run.Summary{sum})

@@ -210,11 +210,10 @@ func imageSources(flag []string, meta results.Meta) ([]string, error) {
 	if len(flag) > 0 {
 		return flag, nil
 	}
-	recorded := meta.Metadata[results.MetaKeyImages]
-	if recorded == "" {
-		return nil, nil
+	paths, err := meta.Images()
+	if err != nil {
+		return nil, err
 	}
-	paths := strings.Split(recorded, ",")
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
 			return nil, fmt.Errorf("the run's image %q is not there (%v): pass it with --image", p, err)

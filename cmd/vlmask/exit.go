@@ -102,8 +102,13 @@ func exitCode(err error) int {
 	return kindCodes[run.KindOf(err)]
 }
 
-// printError writes err as one line to w.
+// printError writes err as one line to w; for an interruption, what the
+// run kept rather than "context canceled".
 func printError(w io.Writer, err error) {
-	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	msg := err.Error()
+	if run.Interrupted(err) {
+		msg = run.InterruptMessage(err)
+	}
+	msg = strings.ReplaceAll(msg, "\n", "; ")
 	fmt.Fprintf(w, "vlmask: %s\n", msg)
 }

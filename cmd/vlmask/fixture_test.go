@@ -48,8 +48,7 @@ func serveFixture(name string) {
 }
 
 // interruptAt is a metric that, when it scores the configured step and
-// layer ({"at": "s/l"}: one key, since the CLI still splits flag values at
-// commas), sends SIGINT to its host — as a user's
+// layer ({"at": "s/l"}; other keys are ignored), sends SIGINT to its host — as a user's
 // Ctrl-C would, in the middle of a step: the step's earlier layers are
 // already written. It scores every row 0 in column "seen".
 type interruptAt struct {

@@ -27,6 +27,7 @@ const (
 	flagImage       = "image"
 	flagPrompt      = "prompt"
 	flagMaxImageRes = "max-image-resolution"
+	flagAllowLong   = "allow-long-context"
 
 	flagNumTokens            = "num-tokens"
 	flagMaskMode             = "mask-mode"
@@ -39,6 +40,7 @@ const (
 
 	flagOutput = "output"
 	flagFormat = "format"
+	flagForce  = "force"
 
 	flagPlugin            = "plugin"
 	flagPluginDir         = "plugin-dir"
@@ -64,13 +66,44 @@ func envVar(name string) []string {
 	return []string{"VLMASK_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))}
 }
 
-func globalFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: flagLogLevel, Value: "warn", Category: catLogging, EnvVars: []string{"VLMASK_LOG", "VLMASK_LOG_LEVEL"},
-			Usage: "log level on stderr: trace, debug, info, warn, error, off"},
-		&cli.BoolFlag{Name: flagVerbose, Category: catLogging, EnvVars: envVar(flagVerbose),
-			Usage: "log at info level: the device chosen, load time and peak memory, plugin starts"},
+// globalFlags are the flags every command takes, before or after its name:
+// `vlmask --verbose run ...` and `vlmask run ... --verbose`. The app's
+// copies (env true) also read the environment; the commands' copies read
+// only the command line, so that a flag typed after the command wins over
+// one typed before it, which wins over the environment (see global).
+func globalFlags(env bool) []cli.Flag {
+	vars := func(names ...string) []string {
+		if !env {
+			return nil
+		}
+		return names
 	}
+	return []cli.Flag{
+		&cli.StringFlag{Name: flagLogLevel, Value: "warn", Category: catLogging, EnvVars: vars("VLMASK_LOG", "VLMASK_LOG_LEVEL"),
+			Usage: "log level on stderr: trace, debug, info, warn, error, off"},
+		&cli.BoolFlag{Name: flagVerbose, Category: catLogging, EnvVars: vars(envVar(flagVerbose)...),
+			Usage: "log at info level: the device chosen, load time and peak memory, plugin starts"},
+		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Category: catLogging, EnvVars: vars(envVar(flagQuiet)...),
+			Usage: "no progress on stderr"},
+	}
+}
+
+// global is the context that holds a global flag's value: the innermost
+// command given it on the command line, else the app's (its command line,
+// its environment variable or its default).
+func global(c *cli.Context, name string) *cli.Context {
+	lineage := c.Lineage() // innermost first
+	for _, ctx := range lineage {
+		if ctx.IsSet(name) {
+			return ctx
+		}
+	}
+	for i := len(lineage) - 1; i >= 0; i-- {
+		if lineage[i].Value(name) != nil { // the outermost copy: the app's, with its default
+			return lineage[i]
+		}
+	}
+	return c
 }
 
 func runtimeFlags() []cli.Flag {
@@ -94,7 +127,7 @@ func modelFlags() []cli.Flag {
 			Usage: "Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer.json, ...), or a Hub id such as Qwen/Qwen3-VL-2B-Instruct, read from the Hugging Face cache and downloaded into it when missing"},
 		revisionFlag(),
 		offlineFlag(),
-		&cli.StringSliceFlag{Name: flagImage, Aliases: []string{"i"}, Category: catModel,
+		&cli.StringSliceFlag{Name: flagImage, Aliases: []string{"i"}, Category: catModel, KeepSpace: true,
 			Usage: "image file (PNG, JPEG, GIF, WebP); repeat for several images, placed before the text in order"},
 		&cli.StringFlag{Name: flagPrompt, Aliases: []string{"p"}, Category: catModel,
 			Usage: "prompt text, or the path of a .txt file holding it"},
@@ -121,10 +154,10 @@ func jsonFlag(usage string) cli.Flag {
 
 func pluginFlags() []cli.Flag {
 	return append([]cli.Flag{
-		&cli.StringSliceFlag{Name: flagPlugin, Category: catPlugins, EnvVars: []string{"VLMASK_PLUGINS"},
-			Usage: "plugin to use, by name (repeatable): one masking strategy (replaces --mask-mode) and any extra metrics; see `vlmask plugins list`"},
-		&cli.StringSliceFlag{Name: flagPluginConfig, Category: catPlugins,
-			Usage: "configuration for a plugin, NAME=JSON (repeatable), e.g. region-window='{\"k\": 2}'"},
+		&cli.StringSliceFlag{Name: flagPlugin, Category: catPlugins,
+			Usage: "plugin to use, by name (repeatable, or comma-separated; also $" + envPlugins + "): one masking strategy (replaces --mask-mode) and any extra metrics; see `vlmask plugins list`"},
+		&cli.StringSliceFlag{Name: flagPluginConfig, Category: catPlugins, KeepSpace: true,
+			Usage: "configuration for a loaded plugin, NAME=JSON (repeatable; the JSON may hold commas), e.g. region-window='{\"k\": 2, \"stride\": 2}'"},
 	}, pluginSearchFlags()...)
 }
 
@@ -132,22 +165,23 @@ func pluginFlags() []cli.Flag {
 // run: where to look, what to trust, what they see.
 func pluginSearchFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringSliceFlag{Name: flagPluginDir, Category: catPlugins, EnvVars: envVar(flagPluginDir),
+		&cli.StringSliceFlag{Name: flagPluginDir, Category: catPlugins, KeepSpace: true,
 			Usage: "directory searched first for vlmask-plugin-* executables (repeatable); then $VLMASK_PLUGIN_DIR, the user data dir and the built-ins"},
 		&cli.BoolFlag{Name: flagPluginSearchCwd, Category: catPlugins, EnvVars: envVar(flagPluginSearchCwd),
 			Usage: "also search ./.vlmask/plugins in the working directory (off: a directory anyone can drop files into must not decide what runs)"},
 		&cli.BoolFlag{Name: flagPluginAllowShadow, Category: catPlugins, EnvVars: envVar(flagPluginAllowShadow),
 			Usage: "let a plugin found in a directory replace the built-in of the same name (off: such a plugin is skipped with a warning)"},
-		&cli.StringSliceFlag{Name: flagPluginSHA256, Category: catPlugins, EnvVars: envVar(flagPluginSHA256),
-			Usage: "pin a plugin to the SHA-256 of its executable, NAME=HEX (repeatable); a mismatch refuses to start it"},
-		&cli.StringSliceFlag{Name: flagPluginEnv, Category: catPlugins, EnvVars: envVar(flagPluginEnv),
-			Usage: "pass this environment variable to plugins (repeatable); they get only PATH, HOME, locale and temp-dir variables otherwise"},
+		&cli.StringSliceFlag{Name: flagPluginSHA256, Category: catPlugins,
+			Usage: "pin a plugin to the SHA-256 of its executable, NAME=HEX (repeatable, or comma-separated; also $" + envVar(flagPluginSHA256)[0] + "); a mismatch refuses to start it"},
+		&cli.StringSliceFlag{Name: flagPluginEnv, Category: catPlugins,
+			Usage: "pass this environment variable to plugins (repeatable, or comma-separated; also $" + envVar(flagPluginEnv)[0] + "); they get only PATH, HOME, locale and temp-dir variables otherwise"},
 	}
 }
 
 func analysisFlags() []cli.Flag {
 	return []cli.Flag{
 		numTokensFlag(1),
+		allowLongFlag(),
 		&cli.StringFlag{Name: flagMaskMode, Value: "text", Category: catRun, EnvVars: envVar(flagMaskMode),
 			Usage: "which tokens to knock out: text (everything but image patches), vision (image patches) or both"},
 		&cli.BoolFlag{Name: flagSkipPerHead, Category: catRun, EnvVars: envVar(flagSkipPerHead), Usage: "no Head_N rows"},
@@ -159,7 +193,7 @@ func analysisFlags() []cli.Flag {
 			Usage: "accepted for compatibility with the original tool; the fast method needs no batching (recompute sizes its batches by memory)"},
 		&cli.StringFlag{Name: flagConfig, Category: catRun, EnvVars: envVar(flagConfig),
 			Usage: "YAML batch file in the original tool's format (model.path, prompts[]...); runs every enabled prompt"},
-		&cli.BoolFlag{Name: flagResume, Category: catRun, Usage: "with --config: skip prompts whose output is already complete"},
+		&cli.BoolFlag{Name: flagResume, Category: catRun, Usage: "with --config: skip prompts whose outputs, in every --format, are complete and made from the same inputs; redo the others, replacing outputs of other inputs"},
 	}
 }
 
@@ -169,9 +203,17 @@ func outputFlags() []cli.Flag {
 			Usage: "output base name: a bare name goes to output/NAME.parquet, a path is used as given (plus the extension)"},
 		&cli.StringFlag{Name: flagFormat, Value: "parquet", Category: catOutput, EnvVars: envVar(flagFormat),
 			Usage: "comma-separated output formats: parquet, csv"},
-		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Category: catOutput, EnvVars: envVar(flagQuiet), Usage: "no progress on stderr"},
+		&cli.BoolFlag{Name: flagForce, Category: catOutput, EnvVars: envVar(flagForce),
+			Usage: "replace complete output files (refused otherwise, exit 5); an interrupted run still never replaces one"},
 		jsonFlag("print a JSON summary on stdout instead of text"),
 	}
+}
+
+// allowLongFlag goes with --num-tokens: run and generate check the
+// prompt's length against the model's.
+func allowLongFlag() cli.Flag {
+	return &cli.BoolFlag{Name: flagAllowLong, Category: catRun, EnvVars: envVar(flagAllowLong),
+		Usage: "run a prompt whose tokens and steps need more positions than the model's max_position_embeddings, with a warning (refused otherwise, exit 3)"}
 }
 
 func numTokensFlag(def int) cli.Flag {

@@ -160,8 +160,11 @@ func TestInterruptMidStep(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != ExitInterrupted {
 		t.Fatalf("exit %d, want %d; stderr: %s", code, ExitInterrupted, stderr)
 	}
-	if m := regexp.MustCompile(`(\d+) rows of the unfinished step dropped`).FindStringSubmatch(stderr.String()); m == nil || m[1] == "0" {
+	if m := regexp.MustCompile(`dropped the (\d+) rows of the step in progress`).FindStringSubmatch(stderr.String()); m == nil || m[1] == "0" {
 		t.Errorf("stderr %q: want it to say how many rows of the unfinished step 2 were dropped (some were written)", stderr)
+	}
+	if line := stderr.String(); !strings.HasPrefix(line, "vlmask: interrupted: kept the 2 finished steps of 3") || strings.Contains(line, "context canceled") {
+		t.Errorf("stderr %q: want one line saying the run was interrupted and what it kept", line)
 	}
 	requireNoneLeft(t, dir)
 	cut := filepath.Join("output", "cut.parquet")
@@ -174,6 +177,24 @@ func TestInterruptMidStep(t *testing.T) {
 		if first, _, _ := strings.Cut(res.stdout, "\n"); !strings.HasPrefix(first, "incomplete: 2 of 3 steps") {
 			t.Errorf("vlmask %s: first line %q, want it to say incomplete: 2 of 3 steps", args[0], first)
 		}
+	}
+
+	// A rerun asked to replace the complete file (--force) and interrupted
+	// in step 1 keeps the complete file and writes its step beside it.
+	cmd, stderr = startVlmask(t, dir, append(run("whole", `{"at": "1/0"}`), "--force")...)
+	_ = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != ExitInterrupted {
+		t.Fatalf("interrupted --force rerun: exit %d, want %d; stderr: %s", code, ExitInterrupted, stderr)
+	}
+	beside := filepath.Join("output", "whole.incomplete.parquet")
+	if !strings.Contains(stderr.String(), beside) || !strings.Contains(stderr.String(), filepath.Join("output", "whole.parquet")+", which was already there and is kept") {
+		t.Errorf("stderr %q: want it to name %s and the complete file it kept", stderr, beside)
+	}
+	if _, meta, err := results.Read(filepath.Join(dir, "output", "whole.parquet")); err != nil || !meta.Complete || meta.StepsFinished != 3 {
+		t.Errorf("the complete file after an interrupted --force rerun: complete %t, %d steps, %v", meta.Complete, meta.StepsFinished, err)
+	}
+	if meta := requireWholeSteps(t, filepath.Join(dir, beside), reference, 3); meta.StepsFinished != 1 {
+		t.Errorf("%s: %d steps finished, want 1", beside, meta.StepsFinished)
 	}
 }
 

@@ -29,7 +29,7 @@ func newProgress(w io.Writer, name string) *progress {
 // progressEnabled: progress goes to stderr only when it is a terminal, and
 // not with --quiet or --json or under debug logging.
 func (a *app) progressEnabled(c *cli.Context) bool {
-	if c.Bool(flagQuiet) || c.Bool(flagJSON) || a.log.IsDebug() {
+	if global(c, flagQuiet).Bool(flagQuiet) || c.Bool(flagJSON) || a.log.IsDebug() {
 		return false
 	}
 	f, ok := a.stderr.(*os.File)

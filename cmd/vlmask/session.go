@@ -24,19 +24,19 @@ func (a *app) sessionConfig(c *cli.Context, model string) (run.Config, error) {
 	return run.Config{
 		Model: dir, ORTLib: c.String(flagORTLib), Device: c.String(flagDevice),
 		DType: c.String(flagDType), WeightsDType: c.String(flagWeightsDType), TF32: c.Bool(flagTF32),
-		Plugins: plugins, Version: version, Logger: a.log,
+		AllowLongContext: c.Bool(flagAllowLong), Plugins: plugins, Version: version, Logger: a.log,
 	}, nil
 }
 
 // pluginSearch reads the plugin search and trust flags.
 func pluginSearch(c *cli.Context) (run.Plugins, error) {
-	pins, err := run.ParsePluginChecksums(c.StringSlice(flagPluginSHA256))
+	pins, err := run.ParsePluginChecksums(listFlag(c, flagPluginSHA256, envVar(flagPluginSHA256)[0]))
 	if err != nil {
 		return run.Plugins{}, err
 	}
 	return run.Plugins{
 		Dirs: c.StringSlice(flagPluginDir), SearchWorkDir: c.Bool(flagPluginSearchCwd),
-		AllowShadowBuiltins: c.Bool(flagPluginAllowShadow), Checksums: pins, PassEnv: c.StringSlice(flagPluginEnv),
+		AllowShadowBuiltins: c.Bool(flagPluginAllowShadow), Checksums: pins, PassEnv: listFlag(c, flagPluginEnv, envVar(flagPluginEnv)[0]),
 	}, nil
 }
 
@@ -62,12 +62,22 @@ func (a *app) openSession(c *cli.Context, cfg run.Config) (*run.Session, error) 
 	return run.Open(cfg)
 }
 
-// prepare builds the model input for --prompt and --image.
-func prepare(c *cli.Context, proc *processor.Processor) (*processor.Result, error) {
-	text, err := run.PromptText(c.String(flagPrompt))
+// promptText resolves --prompt before anything loads, so an empty one
+// fails at once. Without --prompt it says, at the default log level, which
+// prompt it took.
+func (a *app) promptText(c *cli.Context) (string, error) {
+	text, from, err := run.PromptText(c.String(flagPrompt), c.IsSet(flagPrompt))
 	if err != nil {
-		return nil, err
+		return "", err
 	}
+	if from != "" {
+		a.log.Warn("no --prompt given: using "+from, "prompt", text)
+	}
+	return text, nil
+}
+
+// prepare builds the model input for the prompt text and --image.
+func prepare(c *cli.Context, proc *processor.Processor, text string) (*processor.Result, error) {
 	return run.Prepare(proc, run.Prompt{
 		Text: text, Images: c.StringSlice(flagImage), MaxImageResolution: c.Int(flagMaxImageRes),
 	})

@@ -25,6 +25,9 @@ func (a *app) printSummary(c *cli.Context, sums []*run.Summary) {
 		for _, r := range s.Recovered {
 			fmt.Fprintf(a.stdout, "%s\n", r)
 		}
+		for _, p := range s.NotReplaced {
+			fmt.Fprintf(a.stdout, "kept %s, which was already there: this run's file is beside it\n", p)
+		}
 	}
 	if len(sums) == 1 {
 		s := sums[0]
@@ -53,6 +56,8 @@ func (a *app) printSummary(c *cli.Context, sums []*run.Summary) {
 		switch {
 		case s.Skipped:
 			status = "skipped (complete)"
+		case s.Redone != "" && s.Error == "":
+			status = "redone"
 		case s.Error != "" && len(s.Paths) > 0:
 			status, detail = "incomplete", detail+": "+s.Error
 		case s.Error != "":

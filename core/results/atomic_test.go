@@ -112,13 +112,13 @@ func TestAbortLeavesNothing(t *testing.T) {
 }
 
 // TestAbortKeepsOldFile checks that a failed rerun leaves an earlier
-// complete result in place.
+// complete result in place, even one asked to replace it.
 func TestAbortKeepsOldFile(t *testing.T) {
 	t.Parallel()
 	base := filepath.Join(t.TempDir(), "run")
 	old := genRows(10, 0, 1)
 	writeRows(t, base, results.Options{Formats: bothFormats}, old, 10)
-	w, err := results.Create(base, results.Options{Formats: bothFormats})
+	w, err := results.Create(base, results.Options{Formats: bothFormats, Replace: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,8 @@ func newCSVSink(final string, opts Options) (*csvSink, error) {
 
 func (s *csvSink) finalPath() string { return s.final }
 
+func (s *csvSink) retarget(final string) { s.final = final }
+
 func (s *csvSink) write(step int, rows []Row) error {
 	if !s.open {
 		s.open, s.segStep = true, step

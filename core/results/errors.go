@@ -30,6 +30,10 @@ var (
 	// ErrInUse reports a results base that a live writer (another vlmask
 	// process, or another Writer) is writing: its temporary file is locked.
 	ErrInUse = errors.New("results base in use by another writer")
+	// ErrExists reports a final path that already holds a complete results
+	// file, or a file that is not an incomplete results file, which Create
+	// does not replace unless Options.Replace says so.
+	ErrExists = errors.New("already holds a complete results file")
 	// ErrNotRegular reports a path that is not a regular file (a
 	// directory, FIFO, device or socket), which readers refuse to open.
 	ErrNotRegular = errors.New("not a regular file")

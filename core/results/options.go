@@ -73,6 +73,12 @@ type Options struct {
 	// Version is vlmask's version, written into the Parquet footer's
 	// created_by as "vlmask version VERSION"; empty means DefaultVersion.
 	Version string
+	// Replace lets the files of a complete run replace complete results
+	// files (and files that are not results files) at the final paths.
+	// Without it Create refuses such a path with ErrExists. Either way an
+	// incomplete results file there is replaced by a complete run, and an
+	// interrupted run never replaces a complete file (see Writer.Close).
+	Replace bool
 }
 
 // normalized returns a copy of o with defaults filled in, or an error
@@ -85,6 +91,7 @@ func (o Options) normalized() (Options, error) {
 		RowGroupRows:  o.RowGroupRows,
 		PlannedSteps:  o.PlannedSteps,
 		Version:       o.Version,
+		Replace:       o.Replace,
 	}
 	if n.PlannedSteps < 0 {
 		return Options{}, fmt.Errorf("planned steps %d: %w (negative)", n.PlannedSteps, ErrInvalidOptions)

@@ -103,6 +103,8 @@ func footerTemplate(wo []parquet.WriterOption) (format.FileMetaData, error) {
 
 func (s *parquetSink) finalPath() string { return s.final }
 
+func (s *parquetSink) retarget(final string) { s.final = final }
+
 // offset is the file offset of the next byte written.
 func (s *parquetSink) offset() int64 { return s.file.offset + int64(s.buf.Buffered()) }
 

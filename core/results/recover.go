@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/vlmask/vlmask/hf/durable"
 )
 
 // Recovery is what Create did with one temporary file that a killed writer
@@ -170,15 +171,15 @@ func recoverTemp(base string, format Format, p string) (Recovery, error) {
 		if err := os.Remove(p); err != nil {
 			return rec, fmt.Errorf("remove leftover temporary file %q: %w", p, err)
 		}
-		return rec, syncDir(filepath.Dir(p))
+		return rec, durable.SyncDir(filepath.Dir(p))
 	default:
 		rec.Path = freeName(base+format.Extension()+".partial-"+stamp, "")
 	}
 	if err := os.Rename(p, rec.Path); err != nil {
 		return rec, fmt.Errorf("move leftover temporary file %q to %q: %w", p, rec.Path, err)
 	}
-	if err := syncDir(filepath.Dir(p)); err != nil {
-		return rec, fmt.Errorf("sync directory of %q: %w", rec.Path, err)
+	if err := durable.SyncDir(filepath.Dir(p)); err != nil {
+		return rec, fmt.Errorf("move %q: %w", rec.Path, err)
 	}
 	return rec, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Run metadata keys: what the run that wrote a file records about itself
@@ -19,7 +20,7 @@ const (
 	MetaKeyCommand              = "vlmask.command"                // the command line, shell-quoted
 	MetaKeyPromptName           = "vlmask.prompt_name"            // the batch prompt's name, "" for a single run
 	MetaKeyPromptRendered       = "vlmask.prompt_rendered"        // the chat template's output
-	MetaKeyImages               = "vlmask.images"                 // absolute image paths, comma-separated
+	MetaKeyImages               = "vlmask.images"                 // absolute image paths, a JSON array (ImagesValue; comma-separated before)
 	MetaKeyNumTokens            = "vlmask.num_tokens"             // analysis steps asked for
 	MetaKeyMaskMode             = "vlmask.mask_mode"              // text, vision or both
 	MetaKeyMethod               = "vlmask.method"                 // fast or recompute
@@ -27,6 +28,11 @@ const (
 	MetaKeySaveAttentionWeights = "vlmask.save_attention_weights" // true when AttentionWeight_* rows were written
 	MetaKeyGeneratedText        = "vlmask.generated_text"         // the generated text
 	MetaKeyGeneratedIDs         = "vlmask.generated_ids"          // the generated token ids, a JSON array
+	// MetaKeyInputsSHA256 is the sha256, in hex, of what decides the
+	// results — model files, precision, model input, analysis settings,
+	// plugins and their configuration — so that a resumed batch can tell
+	// an output made from other inputs (internal/run's fingerprint).
+	MetaKeyInputsSHA256 = "vlmask.inputs_sha256"
 )
 
 // Run metadata keys that readers rely on. The run writes them through
@@ -90,4 +96,36 @@ func (m Meta) ImageGrids() (grids []Grid, ok bool, err error) {
 		grids[i] = Grid{Rows: p[0], Cols: p[1]}
 	}
 	return grids, true, nil
+}
+
+// ImagesValue formats image paths for MetaKeyImages: a JSON array, so a
+// path may hold any character, commas included.
+func ImagesValue(paths []string) string {
+	if paths == nil {
+		paths = []string{}
+	}
+	b, _ := json.Marshal(paths) // a slice of strings always encodes
+	return string(b)
+}
+
+// Images are the image paths the run recorded (MetaKeyImages), in prompt
+// order; none when it recorded none. Files of earlier versions joined the
+// paths with commas, which is read too (their paths are absolute, so the
+// value never starts with '[').
+func (m Meta) Images() ([]string, error) {
+	v := m.Metadata[MetaKeyImages]
+	switch {
+	case v == "":
+		return nil, nil
+	case !strings.HasPrefix(v, "["):
+		return strings.Split(v, ","), nil
+	}
+	var paths []string
+	if err := json.Unmarshal([]byte(v), &paths); err != nil {
+		return nil, fmt.Errorf("%s %.80q: %w (want a JSON array of paths)", MetaKeyImages, v, ErrNotResults)
+	}
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	return paths, nil
 }

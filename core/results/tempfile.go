@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/vlmask/vlmask/hf/durable"
 )
 
 // finalFileMode is the permission of a committed file (before the umask
@@ -102,8 +104,8 @@ func (t *tempFile) commit(final string) error {
 		return fmt.Errorf("rename %q to %q: %w", t.path, final, err)
 	}
 	t.path = final
-	if err := syncDir(filepath.Dir(final)); err != nil {
-		return errors.Join(fmt.Errorf("sync directory of %q: %w", final, err), t.closeFile())
+	if err := durable.SyncDir(filepath.Dir(final)); err != nil {
+		return errors.Join(fmt.Errorf("commit %q: %w", final, err), t.closeFile())
 	}
 	if err := t.closeFile(); err != nil {
 		return fmt.Errorf("close %q: %w", final, err)

@@ -25,6 +25,8 @@ type sink interface {
 	// keep is negative), completes the file with the key/value metadata
 	// kv and syncs it, still under its temporary name.
 	finish(kv map[string]string, keep int) error
+	// retarget changes the final path, before finish.
+	retarget(final string)
 	// commit renames the finished file into place.
 	commit() error
 	// discard closes the file if needed and removes the temporary file.
@@ -47,8 +49,9 @@ type Writer struct {
 	opts          Options
 	sinks         []sink
 	recovered     []Recovery
-	rows          int64 // rows written (kept rows after Close)
-	dropped       int64 // rows of unfinished steps that Close dropped
+	notReplaced   []string // final paths Close left alone, writing beside them
+	rows          int64    // rows written (kept rows after Close)
+	dropped       int64    // rows of unfinished steps that Close dropped
 	stepRows      []stepCount
 	step          int  // step of the last row written; -1 before any
 	segmentRows   bool // rows written since the last checkpoint
@@ -72,6 +75,9 @@ type stepCount struct {
 // opts.Formats (BASE.meta.json too with CSV), written into temporary files
 // in base's directory (created if missing) and renamed into place by Close.
 // An existing file at a final path stays untouched until Close replaces it.
+// A final path holding a complete results file, or any file that is not an
+// incomplete results file, makes Create fail with ErrExists unless
+// opts.Replace asks to replace it.
 //
 // Temporary files that a killed writer of the same base left behind are
 // never deleted unseen: Create recovers the finished steps they hold into
@@ -89,6 +95,11 @@ func Create(base string, opts Options) (*Writer, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
 		return nil, fmt.Errorf("create results %q: %w", base, err)
+	}
+	for _, f := range n.Formats {
+		if err := checkReplace(base+f.Extension(), n.Replace); err != nil {
+			return nil, fmt.Errorf("create results %q: %w", base, err)
+		}
 	}
 	w := &Writer{base: base, opts: n, step: -1}
 	for _, f := range n.Formats {
@@ -112,6 +123,10 @@ func Create(base string, opts Options) (*Writer, error) {
 	}
 	return w, nil
 }
+
+// NotReplaced lists the final paths where Close found a file it must not
+// replace (see Close) and wrote beside instead, at the paths Paths gives.
+func (w *Writer) NotReplaced() []string { return slices.Clone(w.notReplaced) }
 
 // Recovered lists what Create did with the temporary files that killed
 // writers of the same base had left behind, for the caller to report.
@@ -287,6 +302,13 @@ func (w *Writer) SetMetadata(key, value string) error {
 // never holds part of a step. If a write failed earlier, or finishing
 // fails, Close removes the temporary files and returns the error. A second
 // Close returns what the first returned.
+//
+// An incomplete run never replaces a complete file: when a final path
+// holds one (written meanwhile, or kept there under Options.Replace), or
+// any file when Options.Replace is not set, the incomplete file goes beside
+// it as BASE.incomplete.EXT; a complete run that finds a complete file
+// there that Create did not see goes to BASE.new.EXT. Paths gives where the
+// files went and NotReplaced the paths left alone.
 func (w *Writer) Close() error {
 	if w.aborted {
 		return fmt.Errorf("close results %q: %w (aborted)", w.base, ErrClosed)
@@ -315,6 +337,12 @@ func (w *Writer) finishAndCommit() error {
 			if c.step < keep {
 				kept += c.rows
 			}
+		}
+	}
+	for i, s := range w.sinks {
+		if final := s.finalPath(); !mayReplace(final, w.complete, w.opts.Replace) {
+			s.retarget(besidePath(w.base, w.opts.Formats[i], w.complete))
+			w.notReplaced = append(w.notReplaced, final)
 		}
 	}
 	kv := w.keyValue(w.complete, steps, kept)

@@ -15,7 +15,6 @@ import (
 
 // Run metadata keys the viewer reads (written by `vlmask run`).
 const (
-	metaImages        = results.MetaKeyImages
 	metaNumTokens     = results.MetaKeyNumTokens
 	metaGeneratedIDs  = results.MetaKeyGeneratedIDs
 	metaGeneratedText = results.MetaKeyGeneratedText
@@ -46,6 +45,8 @@ type File struct {
 	layouts *cache // step → *layout
 	results *cache // query key → []float64
 
+	images []string // the analysed images' paths, from the metadata
+
 	tokMu  sync.Mutex
 	tokens *tokenNames // generated-token texts from the checkpoint, when needed
 }
@@ -70,6 +71,10 @@ func Open(path string) (*File, error) {
 	f := &File{
 		path: path, table: t, meta: t.Meta(), syms: results.NewSymbols(),
 		layouts: newCache(defaultCacheBytes / 2), results: newCache(defaultCacheBytes),
+	}
+	if f.images, err = f.meta.Images(); err != nil {
+		t.Close()
+		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
 	if err := f.index(); err != nil {
 		t.Close()
@@ -284,11 +289,6 @@ func (f *File) generatedIDs() []int {
 	return ids
 }
 
-// imagePaths are the analysed images recorded in the run metadata.
-func (f *File) imagePaths() []string {
-	raw := f.meta.Metadata[metaImages]
-	if raw == "" {
-		return nil
-	}
-	return strings.Split(raw, ",")
-}
+// imagePaths are the analysed images recorded in the run metadata (read
+// and checked by Open).
+func (f *File) imagePaths() []string { return f.images }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+
+	"github.com/vlmask/vlmask/hf/durable"
 )
 
 // WriteFile writes tensors and metadata to path as one safetensors file,
@@ -67,7 +69,7 @@ func writeFile(path string, tensors []Tensor, metadata map[string]string) (err e
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	return durable.SyncDir(dir)
 }
 
 // encode returns a whole safetensors file in memory.

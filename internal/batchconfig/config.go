@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -90,7 +91,7 @@ func Parse(data []byte, path string) (*File, error) {
 	var raw rawFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&raw); err != nil {
-		return nil, bad("not valid YAML: %v", firstLine(err.Error()))
+		return nil, bad("%s", yamlError(err))
 	}
 	var tree yaml.Node
 	_ = yaml.Unmarshal(data, &tree)
@@ -114,6 +115,9 @@ func Parse(data []byte, path string) (*File, error) {
 		if p.Name == "" {
 			p.Name = fmt.Sprintf("prompt_%d", i+1)
 		}
+		if err := ValidName(p.Name); err != nil {
+			return nil, bad("prompts[%d]: %v", i, err)
+		}
 		if names[p.Name] {
 			return nil, bad("prompts[%d]: name %q used twice (it names the output file)", i, p.Name)
 		}
@@ -123,6 +127,9 @@ func Parse(data []byte, path string) (*File, error) {
 		}
 		if rp.Prompt == nil {
 			return nil, bad("prompts[%d] (%s): no prompt", i, p.Name)
+		}
+		if strings.TrimSpace(*rp.Prompt) == "" {
+			return nil, bad("prompts[%d] (%s): empty prompt", i, p.Name)
 		}
 		p.Text = *rp.Prompt
 		images, err := imagePaths(rp.ImagePath)
@@ -233,9 +240,12 @@ func unknownKeys(tree *yaml.Node) []string {
 	return out
 }
 
-func firstLine(s string) string {
-	if i := bytes.IndexByte([]byte(s), '\n'); i >= 0 {
-		return s[:i]
+// yamlError describes a decoding error with all its detail: a type error
+// lists every field that did not fit, each with its line.
+func yamlError(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return "wrong type: " + strings.Join(te.Errors, "; ")
 	}
-	return s
+	return "not valid YAML: " + strings.ReplaceAll(err.Error(), "\n", "; ")
 }

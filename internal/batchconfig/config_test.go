@@ -2,9 +2,11 @@ package batchconfig
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -85,6 +87,67 @@ func TestParseErrors(t *testing.T) {
 			}
 			if msg := err.Error(); msg[:len("batch.yaml")] != "batch.yaml" {
 				t.Errorf("error %q does not name the file first", msg)
+			}
+		})
+	}
+}
+
+// TestParseRefusesNamesThatLeaveTheOutputDirectory: a prompt's name
+// becomes its output file's name, so it must be one file name.
+func TestParseRefusesNamesThatLeaveTheOutputDirectory(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"parent":              `../escape`,
+		"dot dot":             `..`,
+		"dot":                 `.`,
+		"absolute":            `/tmp/escape`,
+		"subdirectory":        `a/b`,
+		"backslash":           `..\\escape`,
+		"control character":   `a\nb`,
+		"too long for a file": strings.Repeat("x", 201),
+	}
+	for name, promptName := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			body := fmt.Sprintf("prompts: [{name: %q, prompt: hi}]", promptName)
+			_, err := Parse([]byte(body), "batch.yaml")
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "prompts[0]") {
+				t.Fatalf("name %q: error %v, want ErrInvalid naming prompts[0]", promptName, err)
+			}
+		})
+	}
+	for _, ok := range []string{"house_describe", "a..b", "café 2", "x.y"} {
+		if _, err := Parse([]byte(fmt.Sprintf("prompts: [{name: %q, prompt: hi}]", ok)), "batch.yaml"); err != nil {
+			t.Errorf("name %q refused: %v", ok, err)
+		}
+	}
+}
+
+// TestParseErrorsKeepTheirDetail: a value of the wrong type is named with
+// its line, and an empty prompt is refused rather than run.
+func TestParseErrorsKeepTheirDetail(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		body string
+		says []string
+	}{
+		"wrong type":         {body: "prompts:\n  - prompt: a\n    num_tokens: many\n", says: []string{"line 3", "many", "int"}},
+		"two wrong types":    {body: "skip_per_head: maybe\nprompts:\n  - prompt: a\n    num_tokens: many\n", says: []string{"line 1", "maybe", "line 4", "many"}},
+		"empty prompt":       {body: `prompts: [{name: a, prompt: ""}]`, says: []string{"prompts[0] (a)", "empty prompt"}},
+		"blank prompt":       {body: `prompts: [{name: a, prompt: "  \n"}]`, says: []string{"empty prompt"}},
+		"syntax error lines": {body: "prompts: [\n", says: []string{"not valid YAML", "line"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(tc.body), "batch.yaml")
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v, want ErrInvalid", err)
+			}
+			for _, s := range tc.says {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not say %q", err, s)
+				}
 			}
 		})
 	}

@@ -3,7 +3,6 @@ package run
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,9 +29,15 @@ type Summary struct {
 	Seconds       float64     `json:"seconds"`
 	Error         string      `json:"error,omitempty"`
 	Skipped       bool        `json:"skipped,omitempty"`
+	// Redone says why --resume ran a prompt whose output was there.
+	Redone string `json:"redone,omitempty"`
 	// Recovered says what became of the temporary files a killed run of
 	// the same output had left.
 	Recovered []results.Recovery `json:"recovered,omitempty"`
+	// NotReplaced are output paths that held files the run must not
+	// replace (an interrupted run never replaces a complete file); Paths
+	// are beside them.
+	NotReplaced []string `json:"not_replaced,omitempty"`
 }
 
 // Candidate is one of a step's most likely next tokens.
@@ -52,6 +57,9 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.checkLength(in, set.NumTokens); err != nil {
+		return nil, err
+	}
 	plugins, err := s.plugins(ctx, set)
 	if err != nil {
 		return nil, err
@@ -65,10 +73,13 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	if err != nil {
 		return nil, err
 	}
+	if meta[results.MetaKeyInputsSHA256], err = s.fingerprint(in, set); err != nil {
+		return nil, err
+	}
 	w, err := results.Create(base, results.Options{Formats: set.Formats, MetricColumns: extra, Metadata: meta, Version: s.cfg.Version,
-		PlannedSteps: set.NumTokens})
+		PlannedSteps: set.NumTokens, Replace: set.Replace})
 	if err != nil {
-		return nil, withKind(KindOutput, err)
+		return nil, outputError(err)
 	}
 	for _, r := range w.Recovered() {
 		s.log.Warn(r.String())
@@ -97,6 +108,9 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	if runErr != nil && w.Rows() == 0 {
 		w.Abort()
 		sum.Error = runErr.Error()
+		if Interrupted(runErr) {
+			return sum, interruptedEarly()
+		}
 		return sum, classifyRunError(runErr)
 	}
 	sum.Complete = runErr == nil
@@ -110,11 +124,14 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	if err := w.Close(); err != nil {
 		return sum, withKind(KindOutput, err)
 	}
-	sum.Rows, sum.Paths = w.Rows(), w.Paths()
+	sum.Rows, sum.Paths, sum.NotReplaced = w.Rows(), w.Paths(), w.NotReplaced()
+	if len(sum.NotReplaced) > 0 {
+		s.log.Warn("results written beside the files already there, which are kept", "kept", strings.Join(sum.NotReplaced, ", "), "written", strings.Join(sum.Paths, ", "))
+	}
 	if runErr != nil {
-		sum.Error = runErr.Error()
-		return sum, classifyRunError(fmt.Errorf("%w (the %d rows of the %d finished steps are kept in %s, marked incomplete; %d rows of the unfinished step dropped)",
-			runErr, sum.Rows, sum.Steps, strings.Join(sum.Paths, ", "), w.Dropped()))
+		err := stopped(runErr, sum, set.NumTokens, w.Dropped())
+		sum.Error = err.Error()
+		return sum, err
 	}
 	return sum, nil
 }
@@ -189,7 +206,7 @@ func (s *Session) metadata(ctx context.Context, in *processor.Result, name strin
 		results.MetaKeyCommand:              set.Command,
 		results.MetaKeyPromptName:           name,
 		results.MetaKeyPromptRendered:       in.Rendered,
-		results.MetaKeyImages:               strings.Join(images, ","),
+		results.MetaKeyImages:               results.ImagesValue(images),
 		results.MetaKeyNumTokens:            strconv.Itoa(set.NumTokens),
 		results.MetaKeyMaskMode:             set.MaskMode,
 		results.MetaKeyMethod:               string(set.Method),

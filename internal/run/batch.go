@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/core/results"
@@ -28,12 +29,41 @@ type Batch struct {
 	Base      Settings
 	Overrides Overrides
 	OutDir    string
-	// Resume skips prompts whose primary output file is already complete.
+	// Resume skips prompts whose output files, in every format, are
+	// complete and made from the same inputs (the fingerprint in their
+	// metadata), and redoes the others, replacing outputs made from other
+	// inputs.
 	Resume bool
 	// Observer, when set, gives each prompt's progress observer.
 	Observer func(prompt string) core.Observer
 	// Failed, when set, hears each prompt that fails; the batch goes on.
 	Failed func(prompt string, err error)
+}
+
+// CheckOutputs refuses, before the model loads, a batch that would have to
+// replace complete outputs it may not (no Resume, no Base.Replace): it
+// names them and the ways out.
+func (b Batch) CheckOutputs() error {
+	if b.Resume {
+		return nil
+	}
+	prompts := b.File.Enabled()
+	var taken []string
+	for _, p := range prompts {
+		set, _ := b.PromptSettings(p)
+		dest, err := PromptOutput(b.OutDir, p.Name)
+		if err != nil {
+			return withKind(KindInput, fmt.Errorf("%s: %w", b.File.Path, err))
+		}
+		if err := results.CheckReplace(dest, set.Formats, set.Replace); err != nil {
+			taken = append(taken, err.Error())
+		}
+	}
+	if len(taken) == 0 {
+		return nil
+	}
+	return withKind(KindOutput, fmt.Errorf("%s: %d of %d prompts have complete outputs already (%s): pass --resume to skip them, --force to replace them, or --output DIR to write elsewhere",
+		b.File.Path, len(taken), len(prompts), strings.Join(taken, "; ")))
 }
 
 // PromptSettings are one batch prompt's settings: the command line's
@@ -64,26 +94,28 @@ func (s *Session) RunBatch(ctx context.Context, b Batch) ([]*Summary, error) {
 		return nil, withKind(KindInput, fmt.Errorf("%s: every prompt is disabled", b.File.Path))
 	}
 	var sums []*Summary
-	var firstErr error
+	var firstErr, lastErr error
 	for _, p := range prompts {
 		if ctx.Err() != nil {
 			break
 		}
+		lastErr = nil
 		set, maxRes := b.PromptSettings(p)
-		dest := filepath.Join(b.OutDir, p.Name)
-		primary := dest + set.Formats[0].Extension()
-		if b.Resume {
-			if done, _ := results.Complete(primary); done {
-				sums = append(sums, &Summary{Name: p.Name, Skipped: true, Paths: []string{primary}})
-				continue
-			}
+		dest, err := PromptOutput(b.OutDir, p.Name)
+		if err != nil {
+			return sums, withKind(KindInput, fmt.Errorf("%s: %w", b.File.Path, err))
 		}
 		sum, err := s.runPrompt(ctx, b, p, set, maxRes, dest)
 		if sum == nil {
 			sum = &Summary{Name: p.Name}
 		}
 		if err != nil {
+			lastErr = err
 			sum.Error = err.Error()
+			if Interrupted(err) {
+				sums = append(sums, sum)
+				break
+			}
 			if b.Failed != nil {
 				b.Failed(p.Name, err)
 			}
@@ -93,10 +125,16 @@ func (s *Session) RunBatch(ctx context.Context, b Batch) ([]*Summary, error) {
 		}
 		sums = append(sums, sum)
 	}
+	if ctx.Err() != nil {
+		if !Interrupted(lastErr) {
+			lastErr = nil // the last prompt failed on its own, before the interruption
+		}
+		return sums, batchInterrupted(sums, len(prompts), lastErr)
+	}
 	if firstErr != nil {
 		return sums, &Error{Kind: KindOf(firstErr), Err: fmt.Errorf("%d of %d prompts failed; first: %w", countFailed(sums), len(sums), firstErr)}
 	}
-	return sums, ctx.Err()
+	return sums, nil
 }
 
 // runPrompt analyses one prompt of a batch.
@@ -112,11 +150,33 @@ func (s *Session) runPrompt(ctx context.Context, b Batch, p batchconfig.Prompt, 
 	if err != nil {
 		return nil, err
 	}
+	var redo string
+	if b.Resume {
+		st, err := s.resume(in, set, dest)
+		if err != nil {
+			return nil, err
+		}
+		if st.done {
+			sum := &Summary{Name: p.Name, Skipped: true}
+			for _, f := range set.Formats {
+				sum.Paths = append(sum.Paths, dest+f.Extension())
+			}
+			return sum, nil
+		}
+		if redo = st.why; redo != "" {
+			s.log.Warn("--resume: redoing prompt "+p.Name, "why", redo, "replacing", st.replace)
+		}
+		set.Replace = set.Replace || st.replace
+	}
 	var obs core.Observer
 	if b.Observer != nil {
 		obs = b.Observer(p.Name)
 	}
-	return s.Analyze(ctx, in, p.Name, dest, set, obs)
+	sum, err := s.Analyze(ctx, in, p.Name, dest, set, obs)
+	if sum != nil {
+		sum.Redone = redo
+	}
+	return sum, err
 }
 
 func countFailed(sums []*Summary) int {
@@ -127,4 +187,17 @@ func countFailed(sums []*Summary) int {
 		}
 	}
 	return n
+}
+
+// PromptOutput is the output base of a batch prompt: outDir/name. The name
+// must be a single file name (see batchconfig.ValidName), so that every
+// output stays inside outDir.
+func PromptOutput(outDir, name string) (string, error) {
+	if err := batchconfig.ValidName(name); err != nil {
+		return "", fmt.Errorf("prompt %s: %w", name, err)
+	}
+	if !filepath.IsLocal(name) || filepath.Base(name) != name {
+		return "", fmt.Errorf("prompt %q: the name is not a file name inside the output directory", name)
+	}
+	return filepath.Join(outDir, name), nil
 }

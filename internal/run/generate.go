@@ -30,6 +30,9 @@ func (s *Session) Generate(ctx context.Context, in *processor.Result, n int, obs
 	if n < 1 {
 		return nil, usage("--num-tokens %d: must be at least 1", n)
 	}
+	if err := s.checkLength(in, n); err != nil {
+		return nil, err
+	}
 	an := &core.Analyzer{Model: s.model, GeneratedToken: GeneratedTokens(s.proc), Observer: obs}
 	res, err := an.Run(ctx, AnalysisInput(in), core.Options{NumTokens: n, StopTokenIDs: s.proc.Config().StopTokenIDs()})
 	if err != nil {

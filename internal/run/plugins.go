@@ -95,15 +95,17 @@ func (s *Session) plugins(ctx context.Context, set Settings) (pluginChoice, erro
 func selectPlugins(ctx context.Context, h *pluginhost.Host, names []string, configs map[string]json.RawMessage, maskMode string) (sdk.MaskingStrategy, []sdk.Metric, error) {
 	var strategy sdk.MaskingStrategy
 	strategyName := ""
-	metric, err := h.Metric(ctx, DefaultMetrics, nil)
+	metric, err := h.Metric(ctx, DefaultMetrics, configs[DefaultMetrics])
 	if err != nil {
 		return nil, nil, withKind(KindPlugin, err)
 	}
 	metrics := []sdk.Metric{metric}
+	loaded := []string{DefaultMetrics}
 	for _, name := range names {
 		if name == DefaultMetrics {
 			continue
 		}
+		loaded = append(loaded, name)
 		st, err := h.Masking(ctx, name, configs[name])
 		if err == nil {
 			if strategy != nil {
@@ -126,11 +128,32 @@ func selectPlugins(ctx context.Context, h *pluginhost.Host, names []string, conf
 		if err != nil {
 			return nil, nil, err
 		}
-		if strategy, err = h.Masking(ctx, name, nil); err != nil {
+		if strategy, err = h.Masking(ctx, name, configs[name]); err != nil {
 			return nil, nil, withKind(KindPlugin, err)
 		}
+		loaded = append(loaded, name)
+	}
+	if err := configsLoaded(configs, loaded); err != nil {
+		return nil, nil, err
 	}
 	return strategy, metrics, nil
+}
+
+// configsLoaded checks that every --plugin-config names a plugin the run
+// loads: a configuration nobody reads is a typo or a forgotten --plugin.
+func configsLoaded(configs map[string]json.RawMessage, loaded []string) error {
+	var unused []string
+	for name := range configs {
+		if !slices.Contains(loaded, name) {
+			unused = append(unused, name)
+		}
+	}
+	if len(unused) == 0 {
+		return nil
+	}
+	slices.Sort(unused)
+	return usage("--plugin-config %s: no plugin of that name is loaded (the run loads %s; add --plugin %s)",
+		strings.Join(unused, ", "), strings.Join(loaded, ", "), unused[0])
 }
 
 // MaskModePlugin maps a mask mode to its built-in strategy. "all" is the

@@ -1,7 +1,9 @@
 package run
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -9,8 +11,8 @@ import (
 	"github.com/vlmask/vlmask/hf/processor"
 )
 
-// DefaultPrompt is the original tool's prompt when none is given and there
-// is no ./prompt.txt.
+// DefaultPrompt is the original tool's prompt when --prompt is not given
+// and there is no ./prompt.txt.
 const DefaultPrompt = "What is the capital of France?"
 
 // Prompt is one prompt to prepare: a question (or a whole conversation)
@@ -31,24 +33,44 @@ type Prompt struct {
 	MaxImageResolution int
 }
 
-// PromptText resolves the --prompt value: text, or the contents of an
-// existing .txt file; without a value, ./prompt.txt when present, else the
-// original tool's default question.
-func PromptText(v string) (string, error) {
-	if v == "" {
-		if b, err := os.ReadFile("prompt.txt"); err == nil {
-			return string(b), nil
+// WorkDirPrompt is the file a run without --prompt reads its question
+// from, in the working directory, as the original tool did.
+const WorkDirPrompt = "prompt.txt"
+
+// PromptText resolves the --prompt flag; given says whether it was given
+// at all. A value is the question, or the path of a .txt file holding it.
+// Only when --prompt is not given does the run fall back, to
+// ./prompt.txt when present, else the original tool's default question;
+// from then says which ("" when the flag gave the prompt), for the caller
+// to report. An empty prompt — an empty --prompt "", a blank .txt file —
+// is an input error, never replaced by the default.
+func PromptText(v string, given bool) (text, from string, err error) {
+	if !given {
+		b, err := os.ReadFile(WorkDirPrompt)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return DefaultPrompt, "the default question", nil
+		case err != nil:
+			return "", "", withKind(KindInput, fmt.Errorf("no --prompt, and ./%s: %w", WorkDirPrompt, err))
+		case strings.TrimSpace(string(b)) == "":
+			return "", "", withKind(KindInput, fmt.Errorf("no --prompt, and ./%s is empty", WorkDirPrompt))
 		}
-		return DefaultPrompt, nil
+		return string(b), "./" + WorkDirPrompt, nil
+	}
+	if strings.TrimSpace(v) == "" {
+		return "", "", withKind(KindInput, fmt.Errorf("--prompt is empty: give the question (or a .txt file), or leave --prompt out for ./%s or the default question", WorkDirPrompt))
 	}
 	if strings.HasSuffix(v, ".txt") && !strings.ContainsAny(v, "\n") {
 		b, err := os.ReadFile(v)
 		if err != nil {
-			return "", withKind(KindInput, fmt.Errorf("--prompt %s: %w", v, err))
+			return "", "", withKind(KindInput, fmt.Errorf("--prompt %s: %w", v, err))
 		}
-		return string(b), nil
+		if strings.TrimSpace(string(b)) == "" {
+			return "", "", withKind(KindInput, fmt.Errorf("--prompt %s: the file is empty", v))
+		}
+		return string(b), "", nil
 	}
-	return v, nil
+	return v, "", nil
 }
 
 // Prepare renders, tokenizes and preprocesses a prompt.

@@ -37,6 +37,10 @@ type Config struct {
 	WeightsDType string
 	// TF32 allows TensorFloat-32 matrix products on CUDA.
 	TF32 bool
+	// AllowLongContext runs prompts that need more positions than the
+	// model's max_position_embeddings, with a warning, instead of refusing
+	// them (ErrTooLong).
+	AllowLongContext bool
 	// Plugins say which plugin executables may run.
 	Plugins Plugins
 	// Version is vlmask's version, recorded in results.
@@ -61,6 +65,12 @@ type Session struct {
 	chosen map[string]pluginChoice // plugins per selection, started once
 	// ownsRuntime: Close closes rt too (Open, not OpenWith).
 	ownsRuntime bool
+	// precision describes the dtypes the model computes in, for the
+	// fingerprint of its results.
+	precision string
+	// modelFiles identify the checkpoint's files, listed on first use (see
+	// fingerprint).
+	modelFiles []modelFile
 }
 
 // OpenFrontEnd reads a checkpoint's configuration (once) and its front end
@@ -138,8 +148,8 @@ func openWith(rt *ort.Runtime, dev ort.Device, proc *processor.Processor, cfg Co
 		}
 		return nil, withKind(KindInput, err)
 	}
-	s.model = model
-	log.Info("model loaded", "dir", ck.Dir, "family", ck.Family, "device", dev, "precision", describePrecision(opts),
+	s.model, s.precision = model, describePrecision(opts)
+	log.Info("model loaded", "dir", ck.Dir, "family", ck.Family, "device", dev, "precision", s.precision,
 		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()), "peak_rss", PeakRSS())
 	return s, nil
 }

@@ -29,6 +29,9 @@ type Settings struct {
 	Formats []results.Format
 	// Command is the command line recorded in the results.
 	Command string
+	// Replace lets the run replace complete output files (--force); see
+	// results.Options.Replace.
+	Replace bool
 }
 
 // Validate checks the settings that need no model.
@@ -39,7 +42,13 @@ func (s Settings) Validate() error {
 	if s.Method != core.MethodFast && s.Method != core.MethodRecompute {
 		return usage("--method %q: want fast or recompute", s.Method)
 	}
-	if _, err := MaskModePlugin(s.MaskMode); err != nil {
+	strategy, err := MaskModePlugin(s.MaskMode)
+	if err != nil {
+		return err
+	}
+	// The exact check waits for the plugins (a --plugin may replace the
+	// mask mode's strategy); this one catches a typo before the model loads.
+	if err := configsLoaded(s.PluginConfigs, append([]string{DefaultMetrics, strategy}, s.Plugins...)); err != nil {
 		return err
 	}
 	if len(s.Formats) == 0 {

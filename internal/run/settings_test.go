@@ -1,9 +1,11 @@
 package run
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vlmask/vlmask/core"
@@ -127,5 +129,45 @@ func TestErrorKinds(t *testing.T) {
 	}
 	if withKind(KindInput, nil) != nil {
 		t.Error("nil gained a kind")
+	}
+}
+
+func TestPromptOutputStaysInTheOutputDirectory(t *testing.T) {
+	if got, err := PromptOutput("out", "house"); err != nil || got != filepath.Join("out", "house") {
+		t.Errorf("PromptOutput(out, house) = %q, %v", got, err)
+	}
+	for _, name := range []string{"../escape", "..", ".", "/abs", "a/b", `a\b`, ""} {
+		if got, err := PromptOutput("out", name); err == nil {
+			t.Errorf("PromptOutput(out, %q) = %q, want an error", name, got)
+		}
+	}
+}
+
+func TestSettingsValidateRefusesConfigsOfPluginsNotLoaded(t *testing.T) {
+	raw := json.RawMessage(`{"k": 1}`)
+	base := Settings{NumTokens: 1, Method: core.MethodFast, MaskMode: "vision", Formats: []results.Format{results.FormatCSV}}
+	tests := map[string]struct {
+		plugins []string
+		config  string
+		bad     bool
+	}{
+		"a --plugin":               {plugins: []string{"region-window"}, config: "region-window"},
+		"the built-in metric":      {config: DefaultMetrics},
+		"the mask mode's strategy": {config: "masking-vision"},
+		"a plugin not loaded":      {plugins: []string{"region-window"}, config: "region-windw", bad: true},
+		"another mode's strategy":  {config: "masking-text", bad: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			s := base
+			s.Plugins, s.PluginConfigs = tc.plugins, map[string]json.RawMessage{tc.config: raw}
+			err := s.Validate()
+			if (err != nil) != tc.bad {
+				t.Fatalf("Validate() = %v, want error %v", err, tc.bad)
+			}
+			if err != nil && (KindOf(err) != KindUsage || !strings.Contains(err.Error(), tc.config)) {
+				t.Errorf("error %v: want a usage error naming %s", err, tc.config)
+			}
+		})
 	}
 }

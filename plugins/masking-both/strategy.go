@@ -1,8 +1,6 @@
 package maskingboth
 
 import (
-	"context"
-
 	"github.com/vlmask/vlmask/plugins/internal/pertoken"
 	"github.com/vlmask/vlmask/sdk"
 )
@@ -13,22 +11,7 @@ const Name = "masking-both"
 // Version is the strategy's version.
 const Version = "1.0.0"
 
-type strategy struct{ sdk.MaskingBase }
-
-var _ sdk.MaskingStrategy = strategy{}
-
-// New returns the masking-both strategy.
-func New() sdk.MaskingStrategy { return strategy{} }
-
-func (strategy) Describe(context.Context) (sdk.Description, error) {
-	return sdk.Description{
-		Name:    Name,
-		Version: Version,
-		Kind:    sdk.KindMasking,
-		Summary: "one group per position, text and image alike",
-	}, nil
-}
-
-func (strategy) Mask(_ context.Context, req sdk.MaskRequest) (sdk.MaskResponse, error) {
-	return sdk.MaskResponse{Groups: pertoken.Groups(req.Sequence, func(sdk.Token) bool { return true })}, nil
+// New returns the masking-both strategy: one group per position.
+func New() sdk.MaskingStrategy {
+	return pertoken.New(Name, Version, "one group per position, text and image alike", func(sdk.Token) bool { return true })
 }

@@ -1,8 +1,6 @@
 package maskingvision
 
 import (
-	"context"
-
 	"github.com/vlmask/vlmask/plugins/internal/pertoken"
 	"github.com/vlmask/vlmask/sdk"
 )
@@ -13,22 +11,8 @@ const Name = "masking-vision"
 // Version is the strategy's version.
 const Version = "1.0.0"
 
-type strategy struct{ sdk.MaskingBase }
-
-var _ sdk.MaskingStrategy = strategy{}
-
-// New returns the masking-vision strategy.
-func New() sdk.MaskingStrategy { return strategy{} }
-
-func (strategy) Describe(context.Context) (sdk.Description, error) {
-	return sdk.Description{
-		Name:    Name,
-		Version: Version,
-		Kind:    sdk.KindMasking,
-		Summary: "one group per image (or video) token, labelled img<i> r<row> c<col>",
-	}, nil
-}
-
-func (strategy) Mask(_ context.Context, req sdk.MaskRequest) (sdk.MaskResponse, error) {
-	return sdk.MaskResponse{Groups: pertoken.Groups(req.Sequence, pertoken.IsVision)}, nil
+// New returns the masking-vision strategy: one group per image or video
+// placeholder token.
+func New() sdk.MaskingStrategy {
+	return pertoken.New(Name, Version, "one group per image (or video) token, labelled img<i> r<row> c<col>", pertoken.IsVision)
 }

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/vlmask/vlmask/sdk"
+	"github.com/vlmask/vlmask/sdk/internal/convert"
 	pb "github.com/vlmask/vlmask/sdk/internal/pb/pluginv1"
 	"github.com/vlmask/vlmask/sdk/internal/wire"
 )
@@ -102,7 +103,7 @@ func (c *maskingClient) Mask(ctx context.Context, req sdk.MaskRequest) (sdk.Mask
 	if err != nil {
 		return sdk.MaskResponse{}, fromStatus(err)
 	}
-	return sdk.MaskResponse{Groups: groupsFromProto(resp.GetGroups())}, nil
+	return sdk.MaskResponse{Groups: convert.GroupsFromProto[sdk.Group](resp.GetGroups())}, nil
 }
 
 type metricClient struct {

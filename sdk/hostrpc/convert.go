@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/vlmask/vlmask/sdk"
+	"github.com/vlmask/vlmask/sdk/internal/convert"
 	pb "github.com/vlmask/vlmask/sdk/internal/pb/pluginv1"
 	"github.com/vlmask/vlmask/sdk/internal/wire"
 )
@@ -37,60 +38,14 @@ func describeFromProto(r *pb.Describe_Response) sdk.Description {
 }
 
 func sequenceToProto(s sdk.Sequence) *pb.Sequence {
-	out := &pb.Sequence{
-		Tokens:       make([]*pb.Token, len(s.Tokens)),
+	return &pb.Sequence{
+		Tokens:       convert.TokensToProto(s.Tokens),
+		Images:       convert.ImagesToProto(s.Images),
 		Step:         int32(s.Step),
 		PromptLength: int32(s.PromptLength),
 		NumLayers:    int32(s.NumLayers),
 		NumHeads:     int32(s.NumHeads),
 	}
-	for i, t := range s.Tokens {
-		out.Tokens[i] = &pb.Token{
-			Position:   int32(t.Position),
-			Id:         int32(t.ID),
-			Text:       t.Text,
-			Modality:   string(t.Modality),
-			ImageIndex: int32(t.ImageIndex),
-			PatchRow:   int32(t.PatchRow),
-			PatchCol:   int32(t.PatchCol),
-			Special:    t.Special,
-			Generated:  t.Generated,
-		}
-	}
-	for _, im := range s.Images {
-		out.Images = append(out.Images, &pb.ImageInfo{
-			Index:         int32(im.Index),
-			GridRows:      int32(im.GridRows),
-			GridCols:      int32(im.GridCols),
-			FirstPosition: int32(im.FirstPosition),
-			NumTokens:     int32(im.NumTokens),
-		})
-	}
-	return out
-}
-
-func groupsToProto(gs []sdk.Group) []*pb.Group {
-	out := make([]*pb.Group, len(gs))
-	for i, g := range gs {
-		pos := make([]int32, len(g.Positions))
-		for k, p := range g.Positions {
-			pos[k] = int32(p)
-		}
-		out[i] = &pb.Group{Label: g.Label, Positions: pos}
-	}
-	return out
-}
-
-func groupsFromProto(gs []*pb.Group) []sdk.Group {
-	out := make([]sdk.Group, len(gs))
-	for i, g := range gs {
-		pos := make([]int, len(g.GetPositions()))
-		for k, p := range g.GetPositions() {
-			pos[k] = int(p)
-		}
-		out[i] = sdk.Group{Label: g.GetLabel(), Positions: pos}
-	}
-	return out
 }
 
 // scoreRequestToProto packs the vectors in float64 when f64 (the plugin
@@ -100,7 +55,7 @@ func scoreRequestToProto(r sdk.ScoreRequest, f64 bool) *pb.Score_Request {
 	out := &pb.Score_Request{
 		Step:          int32(r.Step),
 		Layer:         int32(r.Layer),
-		Groups:        groupsToProto(r.Groups),
+		Groups:        convert.GroupsToProto(r.Groups),
 		Batches:       make([]*pb.VectorBatch, len(r.Batches)),
 		TargetTokenId: int32(r.TargetTokenID),
 		Unembedding:   wire.PackFloat32s(r.Unembedding),

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/vlmask/vlmask/core/results"
 )
@@ -106,7 +105,7 @@ func Write(base string, s Shape) (string, error) {
 			"vlmask.num_tokens":    strconv.Itoa(steps),
 			"vlmask.generated_ids": generatedIDs(s.Steps),
 			"vlmask.prompt_name":   "synthetic",
-			"vlmask.images":        strings.Join(s.ImagePaths, ","),
+			"vlmask.images":        results.ImagesValue(s.ImagePaths),
 		},
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 // Package pertoken is the shared core of the built-in masking strategies
 // (masking-text, masking-vision, masking-both): one group per selected
-// position. They call it; it calls nothing but sdk.
+// position, and the one constructor (New) the three strategies are built
+// with. They call it; it calls nothing but sdk.
 package pertoken
 
 import (

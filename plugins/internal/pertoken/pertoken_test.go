@@ -1,6 +1,7 @@
 package pertoken_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/vlmask/vlmask/plugins/internal/pertoken"
@@ -38,5 +39,19 @@ func TestGroupsOnePerSelectedPosition(t *testing.T) {
 	}
 	if none := pertoken.Groups(seq, func(sdk.Token) bool { return false }); none == nil || len(none) != 0 {
 		t.Errorf("no selection = %#v, want an empty, non-nil slice", none)
+	}
+}
+
+func TestNewDescribesAndMasks(t *testing.T) {
+	t.Parallel()
+	s := pertoken.New("masking-x", "1.2.3", "every text token", func(tok sdk.Token) bool { return tok.Modality == sdk.Text })
+	d, err := s.Describe(context.Background())
+	if err != nil || d.Name != "masking-x" || d.Version != "1.2.3" || d.Kind != sdk.KindMasking || d.Summary != "every text token" {
+		t.Fatalf("Describe = %+v, %v", d, err)
+	}
+	seq := sdk.Sequence{Tokens: []sdk.Token{{Text: "a", Modality: sdk.Text}, {Text: "<|image_pad|>", Modality: sdk.Image}}}
+	resp, err := s.Mask(context.Background(), sdk.MaskRequest{Sequence: seq})
+	if err != nil || len(resp.Groups) != 1 || resp.Groups[0].Positions[0] != 0 {
+		t.Errorf("Mask = %+v, %v; want one group at position 0", resp, err)
 	}
 }
