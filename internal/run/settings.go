@@ -29,6 +29,9 @@ type Settings struct {
 	Formats []results.Format
 	// Command is the command line recorded in the results.
 	Command string
+	// Metadata is extra run metadata recorded in the results (a dataset
+	// run's row id and shard); its keys must not be the run's own.
+	Metadata map[string]string
 }
 
 // Validate checks the settings that need no model.
