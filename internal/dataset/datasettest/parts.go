@@ -17,6 +17,9 @@ type Spec struct {
 	Steps     int
 	Text      []string
 	Grids     []results.Grid
+	// Group, when set, adds a group of the first two text tokens with this
+	// label (modality mixed when the row has images).
+	Group string
 	// Incomplete writes only the first step and marks the file incomplete.
 	Incomplete bool
 	// Metadata is added to the run metadata (row id, shard, ...).
@@ -47,6 +50,14 @@ func Rows(s Spec) []results.Row {
 				add(results.Row{TokenMasked: tok, TokenPosition: pos, TokenID: pos + 100, Modality: results.ModalityText,
 					ImageIndex: -1, PatchRow: -1, PatchCol: -1, GroupLabel: tok, GroupSize: 1})
 				pos++
+			}
+			if s.Group != "" {
+				mod := results.ModalityText
+				if len(s.Grids) > 0 {
+					mod = results.ModalityMixed
+				}
+				add(results.Row{TokenMasked: s.Group, TokenPosition: 0, TokenID: -1, Modality: mod,
+					ImageIndex: -1, PatchRow: -1, PatchCol: -1, GroupLabel: s.Group, GroupSize: 2})
 			}
 			for img, g := range s.Grids {
 				for r := range g.Rows {
