@@ -95,8 +95,9 @@ func (r *shardRun) row(ctx context.Context, index, total int, row dataset.Row) e
 	if ctx.Err() != nil || run.Interrupted(err) {
 		ev.Status, ev.Err = "interrupted", err
 		r.emit(ev)
-		r.log.Warn("interrupted; the row is analysed again when the shard runs again", "id", row.ID)
-		return err
+		r.log.Debug("the interrupted row's error", "id", row.ID, "error", err)
+		return fmt.Errorf("shard %s interrupted in row %d (id %s); its finished rows are recorded, and run again it goes on from this row: %w",
+			cfg.Shard, row.Line, row.ID, context.Canceled)
 	}
 	if run.KindOf(err) == run.KindOutput {
 		return &fatalError{where(err)}

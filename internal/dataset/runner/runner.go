@@ -81,7 +81,8 @@ type shardRun struct {
 }
 
 // Run runs the shard: see the package documentation. It returns the
-// shard's result and, when rows failed, an error carrying the first
+// shard's result (nil when the shard could not start: another layout, a
+// busy shard) and, when rows failed, an error carrying the first
 // failure's kind (run.KindOf); an interruption returns the context's
 // error; a failure to load the model or to write the manifest stops the
 // shard.
@@ -94,7 +95,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	r.host, _ = os.Hostname()
 	defer func() { r.res.Seconds = time.Since(start).Seconds() }()
 	if err := r.prepare(); err != nil {
-		return r.res, err
+		return nil, err
 	}
 	defer r.manifest.Close()
 	rows := cfg.File.Select(cfg.Shard)
@@ -104,7 +105,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		r.owned[row.ID] = true
 	}
 	if err := r.tidy(); err != nil {
-		return r.res, err
+		return nil, err
 	}
 	r.log.Info("shard starting", "shard", cfg.Shard, "rows", len(rows), "finished_before", len(r.finished), "manifest", r.manifest.Path())
 	var firstErr error
@@ -180,9 +181,12 @@ func (r *shardRun) prepare() error {
 // tidy makes the shard's directories hold finished parts only: a complete
 // part of one of its rows that an earlier run wrote but did not record (it
 // was killed in between) is adopted; anything else — an incomplete part, a
-// second copy of a finished row, a file a killed run's recovery wrote — is
-// moved aside. Writers' temporary files are left for the row's next run,
-// whose writer recovers them.
+// second copy of a finished row, a file a killed run's recovery wrote, the
+// temporary file of a row a killed run was writing — is moved aside. The
+// shard's lock means no live writer of the shard owns a temporary file, and
+// moving it aside before the row is redone keeps the results writer from
+// recovering its finished steps into the dataset, where readers would see
+// them until the row is done.
 func (r *shardRun) tidy() error {
 	entries, err := r.cfg.Store.ShardEntries(r.cfg.Shard)
 	if err != nil {
@@ -190,6 +194,9 @@ func (r *shardRun) tidy() error {
 	}
 	for _, e := range entries {
 		if e.Temp {
+			if err := r.aside(e.Path, "the temporary file of a row a killed run was writing"); err != nil {
+				return err
+			}
 			continue
 		}
 		key := store.Key{MaskMode: e.MaskMode, ID: e.ID}

@@ -143,8 +143,9 @@ func TestResumeAfterInterruption(t *testing.T) {
 }
 
 // TestResumeAfterKill: what a SIGKILL leaves — a complete part written but
-// not recorded, an incomplete part, a file a killed run's recovery wrote —
-// is adopted or moved aside, and nothing is analysed twice.
+// not recorded, an incomplete part, a file a killed run's recovery wrote, a
+// writer's temporary file — is adopted or moved aside, and nothing is
+// analysed twice.
 func TestResumeAfterKill(t *testing.T) {
 	f := testFile(4)
 	out := t.TempDir()
@@ -159,10 +160,14 @@ func TestResumeAfterKill(t *testing.T) {
 	rec := fakeSpec("img-02", run.Settings{NumTokens: 1, Metadata: meta("img-02")})
 	writePart(t, s.PartBase("text", dataset.Whole, "img-02")+".recovered-20260101T000000", rec)
 	_ = set
+	temp := filepath.Join(s.PartitionDir("text", dataset.Whole), ".part-img-03.parquet.tmp-123")
+	if err := os.WriteFile(temp, []byte("PAR1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	an := &fake{t: t}
 	loads := 0
 	res, err := runShard(t, context.Background(), out, f, dataset.Whole, an, &loads)
-	if err != nil || res.Adopted != 1 || res.Done != 3 || len(res.Aside) != 2 {
+	if err != nil || res.Adopted != 1 || res.Done != 3 || len(res.Aside) != 3 {
 		t.Fatalf("run: %+v, %v", res, err)
 	}
 	if got := an.calls(); !slices.Equal(got, []string{"img-01", "img-02", "img-03"}) {

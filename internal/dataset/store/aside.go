@@ -12,16 +12,17 @@ import (
 const asideDir = "aside"
 
 // MoveAside moves a file out of the dataset into the model's aside
-// directory — keeping its path below the output directory, with the time
-// and ".aside" added — so that no reader of the dataset sees it and
-// nothing is deleted: an incomplete part of an interrupted row, a file a
-// killed run's recovery wrote, a second copy of a finished row. It returns
-// the new path.
+// directory — keeping its path below the model's partition, with the time
+// and ".aside" added — so that no reader of the dataset sees it and nothing
+// is deleted: an incomplete part of an interrupted row, a file a killed
+// run's recovery wrote, a second copy of a finished row. It returns the new
+// path.
 func (s *Store) MoveAside(path string) (string, error) {
 	rel, err := filepath.Rel(s.dir, path)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return "", fmt.Errorf("move aside %q: not inside %s", path, s.dir)
 	}
+	rel = strings.TrimPrefix(rel, KeyModel+"="+s.model+string(filepath.Separator))
 	stamp := time.Now().UTC().Format("20060102T150405.000000000Z")
 	dest := s.controlPath(asideDir, rel+"."+stamp+".aside")
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {

@@ -161,7 +161,7 @@ func TestSummaryRanking(t *testing.T) {
 	if err := s.Write(&sb); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"model=qwen-a mask_mode=text", "3 rows", "skipped 1 incomplete", "middle layers 1–2", "image"} {
+	for _, want := range []string{"model=qwen-a mask_mode=text", "3 dataset rows", "skipped 1 incomplete", "middle layers 1–2", "image"} {
 		if !strings.Contains(sb.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, sb.String())
 		}

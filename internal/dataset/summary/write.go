@@ -15,7 +15,7 @@ func (s *Summary) Write(w io.Writer) error {
 		b.WriteString("no parts\n")
 	}
 	for _, g := range s.Groups {
-		fmt.Fprintf(&b, "\nmodel=%s mask_mode=%s: %d rows, %d layers", g.Model, g.MaskMode, g.Parts, g.NumLayers)
+		fmt.Fprintf(&b, "\nmodel=%s mask_mode=%s: %d dataset rows, %d layers", g.Model, g.MaskMode, g.Parts, g.NumLayers)
 		if len(g.Skipped) > 0 {
 			fmt.Fprintf(&b, " (skipped %d incomplete parts: %s)", len(g.Skipped), strings.Join(g.Skipped, ", "))
 		}
@@ -35,7 +35,11 @@ func (s *Summary) Write(w io.Writer) error {
 					if list.name == "image" {
 						name = "[" + e.Key + "]"
 					}
-					fmt.Fprintf(&b, "  %s %.4g (%d rows)", name, e.Mean, e.Datasets)
+					rows := "rows"
+					if e.Datasets == 1 {
+						rows = "row"
+					}
+					fmt.Fprintf(&b, "  %s %.4g (%d %s)", name, e.Mean, e.Datasets, rows)
 				}
 				b.WriteString("\n")
 			}
