@@ -101,7 +101,9 @@ func clean(m map[string]string, ignore []string) map[string]string {
 
 // sameRow compares rows bit for bit (NaN equals NaN).
 func sameRow(a, b results.Row) bool {
-	eq := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) || (math.IsNaN(x) && math.IsNaN(y)) }
+	eq := func(x, y float64) bool {
+		return math.Float64bits(x) == math.Float64bits(y) || (math.IsNaN(x) && math.IsNaN(y))
+	}
 	if !eq(a.L2Distance, b.L2Distance) || !eq(a.CosineDistance, b.CosineDistance) || !eq(a.AttentionWeight, b.AttentionWeight) ||
 		len(a.Metrics) != len(b.Metrics) {
 		return false
