@@ -97,7 +97,7 @@ func slurmShard(idv string, count int, getenv func(string) string) (Shard, strin
 	if count > 0 {
 		s := Shard{Index: id, Count: count}
 		if err := s.Validate(); err != nil {
-			return Shard{}, "", fmt.Errorf("Slurm array task %d with %d shards: %w (with --shards N, array task ids are the shard indices: --array=0-%d)", id, count, err, count-1)
+			return Shard{}, "", fmt.Errorf("array task %d (Slurm) with %d shards: %w (with --shards N, array task ids are the shard indices: --array=0-%d)", id, count, err, count-1)
 		}
 		return s, fmt.Sprintf("Slurm array task %s=%d of %d shards", EnvSlurmTaskID, id, count), nil
 	}
@@ -139,7 +139,7 @@ func slurmShard(idv string, count int, getenv func(string) string) (Shard, strin
 	}
 	s := Shard{Index: (id - lo) / step, Count: n}
 	if err := s.Validate(); err != nil {
-		return Shard{}, "", fmt.Errorf("Slurm array task %d: %w (an array given as a list? pass --shards N and use task ids 0..N-1)", id, err)
+		return Shard{}, "", fmt.Errorf("array task %d (Slurm): %w (an array given as a list? pass --shards N and use task ids 0..N-1)", id, err)
 	}
 	return s, fmt.Sprintf("Slurm array task %d of the array's %d tasks (%s, %s)", id, n, EnvSlurmTaskID, EnvSlurmTaskCount), nil
 }
