@@ -13,6 +13,7 @@ import (
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/dataset/datasettest"
 	"github.com/vlmask/vlmask/internal/dataset/store"
+	"github.com/vlmask/vlmask/internal/dataset/summary"
 	"github.com/vlmask/vlmask/internal/testmodel"
 )
 
@@ -58,7 +59,8 @@ func studyLayout(t *testing.T) string {
 // Job's — is the same dataset as one unsharded run: the same row ids, the
 // same values bit for bit, the same metadata but the command line and the
 // shard. dataset check finds it whole, and says what is missing after a
-// part is lost.
+// part is lost; dataset summary's numbers equal DuckDB's aggregation of the
+// directory read with Hive partitioning.
 func TestRunDatasetShardsEqualWhole(t *testing.T) {
 	needRuntime(t)
 	root := studyLayout(t)
@@ -100,11 +102,24 @@ func TestRunDatasetShardsEqualWhole(t *testing.T) {
 	if check.code != 0 || !strings.Contains(check.stdout, "ok: every row once") || !strings.Contains(check.stdout, "d.jsonl (6 rows)") {
 		t.Errorf("check: exit %d\n%s%s", check.code, check.stdout, check.stderr)
 	}
-	sum := vlmask(t, root, nil, "dataset", "summary", "--json", "--top", "3", "sharded")
-	var s struct{ Groups []struct{ MaskMode string } }
+	// The summary of the real output equals DuckDB's aggregation of it.
+	sum := vlmask(t, root, nil, "dataset", "summary", "--json", "--top", "0", "--bands", "2", "--grid", "3", "--variant", "Attn", "sharded")
+	var s summary.Summary
 	if sum.code != 0 || json.Unmarshal([]byte(sum.stdout), &s) != nil || len(s.Groups) != 3 {
-		t.Errorf("summary: exit %d %+v\n%s", sum.code, s, sum.stderr)
+		t.Fatalf("summary: exit %d %+v\n%s", sum.code, s, sum.stderr)
 	}
+	entries := map[datasettest.EntryKey]datasettest.EntryValue{}
+	for _, g := range s.Groups {
+		for b, band := range g.Bands {
+			for kind, list := range map[string][]summary.Entry{"text": band.Text, "image": band.Image, "group": band.Groups} {
+				for _, e := range list {
+					entries[datasettest.EntryKey{Model: g.Model, MaskMode: g.MaskMode, Band: b, Kind: kind, Key: e.Key}] =
+						datasettest.EntryValue{Mean: e.Mean, Count: e.Count, Rows: int64(e.Datasets)}
+				}
+			}
+		}
+	}
+	datasettest.CompareSummaries(t, entries, datasettest.DuckDBSummary(t, filepath.Join(root, "sharded"), "Attn", "l2_distance", 2, 3))
 
 	// Another shard count into the same directory is refused.
 	if r := vlmask(t, root, nil, "run", "--model", "model", "--dataset", "study/d.jsonl", "--output", "sharded", "--device", "cpu", "--shard", "0/2"); r.code != ExitUsage || !strings.Contains(r.stderr, "3 shards") {
