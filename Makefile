@@ -41,6 +41,11 @@ test: golden-check ort test-tools lint proto-check ## Run every test, lint and p
 	VLMASK_REQUIRE_TEST_TOOLS=1 CGO_ENABLED=1 $(GO) test $(GOFLAGS) -race $(RACE_PKGS)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 
+.PHONY: test-slurm
+test-slurm: ## Run the Slurm recipe on a real single-node Slurm cluster (root; installs slurm-wlm and munge with apt-get if missing)
+	@scripts/install-slurm.sh
+	VLMASK_REQUIRE_TEST_TOOLS=1 $(GO) test $(GOFLAGS) -count=1 -v -run '^TestSlurmArray$$' ./deploy
+
 .PHONY: golden-check
 golden-check: ## Fail unless the golden reference data the tests compare against is in the repository
 	@test -f testdata/golden/README.md || { echo "make test: testdata/golden/README.md is missing: the golden reference data is part of the repository (git checkout -- testdata/golden)"; exit 1; }

@@ -40,6 +40,7 @@ func demoLayout(t *testing.T) string {
 	}
 	copyFile(t, repoFile("examples", "images", "house.png"), filepath.Join(root, "examples", "images", "house.png"))
 	copyFile(t, repoFile("testdata", "prompts_config_vl.yaml"), filepath.Join(root, "testdata", "prompts_config_vl.yaml"))
+	copyFile(t, repoFile("examples", "study", "study.jsonl"), filepath.Join(root, "examples", "study", "study.jsonl"))
 	return root
 }
 

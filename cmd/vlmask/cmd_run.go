@@ -14,9 +14,10 @@ func (a *app) runCommand() *cli.Command {
 		Name:  "run",
 		Usage: "knock every token out of attention, layer by layer, and write the impact table",
 		Description: "Writes BASE.parquet (and BASE.csv with --format parquet,csv), prints the generated text,\n" +
-			"the first step's top-5 and the row count. --config FILE.yaml runs a batch of prompts instead.\n" +
+			"the first step's top-5 and the row count. --config FILE.yaml runs a batch of prompts instead;\n" +
+			"--dataset FILE runs a study (or a shard of it) into a Parquet dataset directory.\n" +
 			"Example: vlmask run --model ./Qwen3-VL-2B-Instruct --image cat.png --prompt 'What is this?' --num-tokens 3 --mask-mode vision",
-		Flags:  concatFlags(modelFlags(), analysisFlags(), outputFlags(), pluginFlags(), runtimeFlags()),
+		Flags:  concatFlags(modelFlags(), analysisFlags(), outputFlags(), pluginFlags(), runtimeFlags(), datasetFlags()),
 		Action: a.run,
 	}
 }
@@ -40,6 +41,9 @@ func settingsFromFlags(c *cli.Context) (run.Settings, error) {
 }
 
 func (a *app) run(c *cli.Context) error {
+	if c.String(flagDataset) != "" {
+		return a.runDataset(c)
+	}
 	if c.String(flagConfig) != "" {
 		return a.runBatch(c)
 	}

@@ -16,6 +16,7 @@ func (a *app) commands() []*cli.Command {
 		a.viewCommand(),
 		a.serveCommand(),
 		a.exportCommand(),
+		a.datasetCommand(),
 		a.testmodelCommand(),
 		a.versionCommand(),
 		a.servePluginCommand(),

@@ -19,6 +19,7 @@ const (
 	ExitInput       = 3 // the model, image, prompt or config file is unusable
 	ExitPlugin      = 4 // a plugin is missing, incompatible or failed
 	ExitOutput      = 5 // results could not be written
+	ExitIncomplete  = 6 // vlmask dataset check: rows missing, duplicated, incomplete or stray
 	ExitInterrupted = 130
 )
 

@@ -194,7 +194,7 @@ func (s *Session) metadata(ctx context.Context, in *processor.Result, name strin
 		images = append(images, p)
 	}
 	abs, _ := filepath.Abs(cfg.Dir)
-	return map[string]string{
+	meta := map[string]string{
 		results.MetaKeyNumLayers:            results.NumLayersValue(s.model.Spec().NumLayers),
 		results.MetaKeyImageGrids:           results.ImageGridsValue(grids),
 		results.MetaKeyPluginOrigins:        string(originsJSON),
@@ -212,7 +212,14 @@ func (s *Session) metadata(ctx context.Context, in *processor.Result, name strin
 		results.MetaKeyMethod:               string(set.Method),
 		results.MetaKeySkipPerHead:          strconv.FormatBool(set.SkipPerHead),
 		results.MetaKeySaveAttentionWeights: strconv.FormatBool(set.SaveAttentionWeights),
-	}, nil
+	}
+	for k, v := range set.Metadata {
+		if _, taken := meta[k]; taken {
+			return nil, usage("extra metadata key %q is one the run records itself", k)
+		}
+		meta[k] = v
+	}
+	return meta, nil
 }
 
 var _ core.StageObserver = (*stepTracker)(nil)

@@ -32,6 +32,9 @@ type Settings struct {
 	// Replace lets the run replace complete output files (--force); see
 	// results.Options.Replace.
 	Replace bool
+	// Metadata is extra run metadata recorded in the results (a dataset
+	// run's row id and shard); its keys must not be the run's own.
+	Metadata map[string]string
 }
 
 // Validate checks the settings that need no model.
