@@ -40,13 +40,13 @@ func (metric) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse,
 	g := len(req.Groups)
 	l2 := make([]float64, len(req.Batches)*g)
 	cos := make([]float64, len(req.Batches)*g)
-	for bi, b := range req.Batches {
+	parallel(len(req.Batches), func(bi int) {
+		b := req.Batches[bi]
 		baseline, masked := b.Float64s()
+		ref := NewBaseline(baseline)
 		for gi := 0; gi < g; gi++ {
-			m := masked[gi*b.Dim : (gi+1)*b.Dim]
-			l2[bi*g+gi] = L2Distance(baseline, m)
-			cos[bi*g+gi] = CosineDistance(baseline, m)
+			l2[bi*g+gi], cos[bi*g+gi] = ref.Distances(masked[gi*b.Dim : (gi+1)*b.Dim])
 		}
-	}
+	})
 	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: ColumnL2, Values64: l2}, {Name: ColumnCosine, Values64: cos}}}, nil
 }
