@@ -16,8 +16,8 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 )
 
-// parquetBatchRows is how many rows are converted to parquet.Row values
-// before they are handed to parquet-go; it bounds the conversion buffer.
+// parquetBatchRows is how many rows are converted to column values before
+// they are handed to parquet-go; it bounds the conversion buffers.
 const parquetBatchRows = 1024
 
 // fileBufferSize is the write buffer in front of each output file.
@@ -41,11 +41,13 @@ type parquetSink struct {
 	wopts    []parquet.WriterOption // a segment's writer options
 	template format.FileMetaData    // schema, created_by and column orders of every segment
 	nmetrics int
-	batch    []parquet.Row
+	maxRows  int               // rows per row group
+	columns  [][]parquet.Value // per column, the values of the rows being converted
 
-	seg     *parquet.GenericWriter[any] // the open segment, nil between segments
-	segStep int
-	segBase int64 // file offset where the open segment starts
+	seg       *parquet.GenericWriter[any] // the open segment, nil between segments
+	segStep   int
+	segBase   int64 // file offset where the open segment starts
+	groupRows int   // rows in the open segment's current row group
 
 	rowGroups []format.RowGroup // the closed segments' row groups, offsets made absolute
 	segments  []segment         // the closed segments
@@ -81,7 +83,11 @@ func newParquetSink(final string, opts Options) (*parquetSink, error) {
 		wopts:    wo,
 		template: template,
 		nmetrics: len(opts.MetricColumns),
-		batch:    make([]parquet.Row, 0, parquetBatchRows),
+		maxRows:  opts.RowGroupRows,
+		columns:  make([][]parquet.Value, numFixedColumns+len(opts.MetricColumns)),
+	}
+	for c := range s.columns {
+		s.columns[c] = make([]parquet.Value, 0, parquetBatchRows)
 	}
 	if _, err := s.buf.WriteString(parquetMagic); err != nil {
 		return nil, errors.Join(fmt.Errorf("write parquet %q: %w", tf.path, err), tf.discard())
@@ -108,19 +114,29 @@ func (s *parquetSink) retarget(final string) { s.final = final }
 // offset is the file offset of the next byte written.
 func (s *parquetSink) offset() int64 { return s.file.offset + int64(s.buf.Buffered()) }
 
+// write hands rows to the open segment column by column (parquet-go's
+// ColumnWriter.WriteRowValues), a batch at a time, and ends a row group
+// every maxRows rows.
 func (s *parquetSink) write(step int, rows []Row) error {
 	if s.seg == nil {
 		s.seg = parquet.NewGenericWriter[any](segmentWriter{s.buf}, s.wopts...)
-		s.segStep, s.segBase = step, s.offset()
+		s.segStep, s.segBase, s.groupRows = step, s.offset(), 0
 	}
 	for len(rows) > 0 {
-		n := min(len(rows), parquetBatchRows)
-		s.batch = s.batch[:n]
-		for i := range n {
-			s.batch[i] = appendParquetRow(s.batch[i][:0], &rows[i])
+		n := min(len(rows), parquetBatchRows, s.maxRows-s.groupRows)
+		s.convert(rows[:n])
+		writers := s.seg.ColumnWriters()
+		for c, values := range s.columns {
+			if _, err := writers[c].WriteRowValues(values); err != nil {
+				return fmt.Errorf("write parquet %q: column %d: %w", s.file.path, c, err)
+			}
 		}
-		if _, err := s.seg.WriteRows(s.batch); err != nil {
-			return fmt.Errorf("write parquet %q: %w", s.file.path, err)
+		s.groupRows += n
+		if s.groupRows == s.maxRows {
+			if err := s.seg.Flush(); err != nil {
+				return fmt.Errorf("write parquet %q: %w", s.file.path, err)
+			}
+			s.groupRows = 0
 		}
 		rows = rows[n:]
 	}
@@ -258,43 +274,45 @@ func (s *parquetSink) commit() error { return s.file.commit(s.final) }
 
 func (s *parquetSink) discard() error { return s.file.discard() }
 
-// appendParquetRow encodes r as the values of one Parquet row, in column
-// order. Strings are passed to parquet-go without a copy: the writer copies
-// their bytes into its own buffers before WriteRows returns.
-func appendParquetRow(dst parquet.Row, r *Row) parquet.Row {
-	dst = append(dst,
-		parquet.Int64Value(int64(r.Step)).Level(0, 0, colGenerationStep),
-		parquet.Int64Value(int64(r.Layer)).Level(0, 0, colLayer),
-		stringValue(r.TokenMasked).Level(0, 0, colTokenMasked),
-		parquet.Int64Value(int64(r.TokenPosition)).Level(0, 0, colTokenPosition),
-		stringValue(r.Variant).Level(0, 0, colVariant),
-		parquet.DoubleValue(r.L2Distance).Level(0, 0, colL2Distance),
-		parquet.DoubleValue(r.CosineDistance).Level(0, 0, colCosineDistance),
-	)
-	if r.HasAttentionWeight {
-		dst = append(dst, parquet.DoubleValue(r.AttentionWeight).Level(0, 1, colAttentionWeight))
-	} else {
-		dst = append(dst, parquet.NullValue().Level(0, 0, colAttentionWeight))
+// convert fills s.columns with the values of rows, one slice per column.
+// Strings are passed to parquet-go without a copy: the column writers copy
+// their bytes into their own buffers before WriteRowValues returns.
+func (s *parquetSink) convert(rows []Row) {
+	cols := s.columns
+	for c := range cols {
+		cols[c] = cols[c][:0]
 	}
-	dst = append(dst,
-		parquet.Int64Value(int64(r.TokenID)).Level(0, 0, colTokenID),
-		stringValue(r.Modality).Level(0, 0, colModality),
-		optionalInt(r.ImageIndex, colImageIndex),
-		optionalInt(r.PatchRow, colPatchRow),
-		optionalInt(r.PatchCol, colPatchCol),
-		stringValue(r.GroupLabel).Level(0, 0, colGroupLabel),
-		parquet.Int64Value(int64(r.GroupSize)).Level(0, 0, colGroupSize),
-		stringValue(r.PromptName).Level(0, 0, colPromptName),
-	)
-	for i, m := range r.Metrics {
-		col := numFixedColumns + i
-		if math.IsNaN(m) {
-			dst = append(dst, parquet.NullValue().Level(0, 0, col))
+	for i := range rows {
+		r := &rows[i]
+		cols[colGenerationStep] = append(cols[colGenerationStep], parquet.Int64Value(int64(r.Step)))
+		cols[colLayer] = append(cols[colLayer], parquet.Int64Value(int64(r.Layer)))
+		cols[colTokenMasked] = append(cols[colTokenMasked], stringValue(r.TokenMasked))
+		cols[colTokenPosition] = append(cols[colTokenPosition], parquet.Int64Value(int64(r.TokenPosition)))
+		cols[colVariant] = append(cols[colVariant], stringValue(r.Variant))
+		cols[colL2Distance] = append(cols[colL2Distance], parquet.DoubleValue(r.L2Distance))
+		cols[colCosineDistance] = append(cols[colCosineDistance], parquet.DoubleValue(r.CosineDistance))
+		if r.HasAttentionWeight {
+			cols[colAttentionWeight] = append(cols[colAttentionWeight], parquet.DoubleValue(r.AttentionWeight).Level(0, 1, colAttentionWeight))
 		} else {
-			dst = append(dst, parquet.DoubleValue(m).Level(0, 1, col))
+			cols[colAttentionWeight] = append(cols[colAttentionWeight], parquet.NullValue())
+		}
+		cols[colTokenID] = append(cols[colTokenID], parquet.Int64Value(int64(r.TokenID)))
+		cols[colModality] = append(cols[colModality], stringValue(r.Modality))
+		cols[colImageIndex] = append(cols[colImageIndex], optionalInt(r.ImageIndex, colImageIndex))
+		cols[colPatchRow] = append(cols[colPatchRow], optionalInt(r.PatchRow, colPatchRow))
+		cols[colPatchCol] = append(cols[colPatchCol], optionalInt(r.PatchCol, colPatchCol))
+		cols[colGroupLabel] = append(cols[colGroupLabel], stringValue(r.GroupLabel))
+		cols[colGroupSize] = append(cols[colGroupSize], parquet.Int64Value(int64(r.GroupSize)))
+		cols[colPromptName] = append(cols[colPromptName], stringValue(r.PromptName))
+		for k, m := range r.Metrics {
+			col := numFixedColumns + k
+			if math.IsNaN(m) {
+				cols[col] = append(cols[col], parquet.NullValue().Level(0, 0, col))
+			} else {
+				cols[col] = append(cols[col], parquet.DoubleValue(m).Level(0, 1, col))
+			}
 		}
 	}
-	return dst
 }
 
 // optionalInt encodes a nullable integer column; -1 is null.
