@@ -162,7 +162,7 @@ func (a *Analyzer) run(ctx context.Context, in Input, opts Options) (*Result, er
 			a.Observer.StepStarted(step, opts.NumTokens, len(tokens))
 		}
 		st := &stepRun{ctx: ctx, a: a, plan: plan, opts: opts, spec: spec, step: step, tokens: tokens}
-		st.scorer = newScorer(st.score)
+		st.scorer = newScorer(st.score, st.write)
 		var observe func(LayerProbe) error
 		if a.Strategy != nil {
 			sq := sdk.Sequence{

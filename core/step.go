@@ -85,6 +85,7 @@ type stepRun struct {
 	groups []sdk.Group
 
 	pending []*LayerVectors // layers waiting for the step's generated token
+	heads   []float64       // the per-head vectors of the layer being scored (batches)
 	scorer
 }
 
@@ -104,14 +105,21 @@ func (st *stepRun) observe(p LayerProbe) error {
 	return nil
 }
 
-// score is the scorer's handler: it scores one layer, writes its rows and
-// tells the observer the layer is done.
-func (st *stepRun) score(v *LayerVectors, target int) (int64, error) {
-	n, err := st.emit(st.ctx, v, target)
-	if err == nil && st.a.Observer != nil {
-		st.a.Observer.LayerDone(st.step, v.Layer, st.spec.NumLayers)
+// score is the scorer's first stage: one layer's rows.
+func (st *stepRun) score(v *LayerVectors, target int) ([]results.Row, error) {
+	return st.layerRows(st.ctx, v, target)
+}
+
+// write is the scorer's second stage: it writes one layer's rows and tells
+// the observer the layer is done.
+func (st *stepRun) write(layer int, rows []results.Row) error {
+	if err := st.a.Rows.Write(rows); err != nil {
+		return err
 	}
-	return n, err
+	if st.a.Observer != nil {
+		st.a.Observer.LayerDone(st.step, layer, st.spec.NumLayers)
+	}
+	return nil
 }
 
 // finish scores the layers held back for the generated token, waits for
@@ -201,13 +209,32 @@ func (v *LayerVectors) keepUnseen(spec Spec, groups int) {
 	}
 }
 
-// emit scores one layer with every metric and writes its rows.
-func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64, error) {
+// layerRows scores one layer with every metric and lays out its rows.
+func (st *stepRun) layerRows(ctx context.Context, v *LayerVectors, target int) ([]results.Row, error) {
 	spec := st.spec
 	g := len(st.groups)
+	variants := []string{results.VariantFull, results.VariantAttn}
+	if !st.opts.SkipPerHead {
+		for h := 0; h < spec.NumHeads; h++ {
+			variants = append(variants, results.VariantHeadPrefix+strconv.Itoa(h))
+		}
+	}
+	variantIndex := make(map[string]int, len(variants))
+	for i, name := range variants {
+		variantIndex[name] = i
+	}
+	// The result columns in row order: l2, cosine, then the extra ones.
+	columnIndex := map[string]int{results.ColumnL2Distance: 0, results.ColumnCosineDistance: 1}
+	for k, c := range st.plan.extra {
+		columnIndex[c] = 2 + k
+	}
+	// values[column][variant] holds one value per group; nil is no value
+	// (NaN, which an extra column writes as null).
+	values := make([][][]float64, 2+len(st.plan.extra))
+	for c := range values {
+		values[c] = make([][]float64, len(variants))
+	}
 	batches := st.batches(v)
-	// values[column][variant] = one value per group
-	values := map[string]map[string][]float64{}
 	for mi, m := range st.plan.metrics {
 		req := sdk.ScoreRequest{Step: st.step, Layer: v.Layer, Groups: st.groups, TargetTokenID: target}
 		for _, b := range batches {
@@ -221,53 +248,56 @@ func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64
 		if st.plan.deferred {
 			row, err := st.a.Model.(Unembedder).UnembeddingRow(target)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			req.Unembedding = row
 		}
 		resp, err := m.Score(ctx, req)
 		if err != nil {
-			return 0, fmt.Errorf("metric: %w", err)
+			return nil, fmt.Errorf("metric: %w", err)
 		}
 		if err := sdk.ValidateScore(req, resp); err != nil {
-			return 0, fmt.Errorf("metric: %w", err)
+			return nil, fmt.Errorf("metric: %w", err)
 		}
 		for _, col := range resp.Columns {
-			byVariant := values[col.Name]
-			if byVariant == nil {
-				byVariant = map[string][]float64{}
-				values[col.Name] = byVariant
+			c, ok := columnIndex[col.Name]
+			if !ok {
+				continue // ValidateScore holds columns to the description: not reached
 			}
 			vals := col.Float64s() // float64 from a metric that computed in it, else its float32 values
 			for bi, b := range req.Batches {
-				byVariant[b.Variant] = vals[bi*g : (bi+1)*g]
+				if vi, ok := variantIndex[b.Variant]; ok {
+					values[c][vi] = vals[bi*g : (bi+1)*g]
+				}
 			}
 		}
 	}
 
-	variants := []string{results.VariantFull, results.VariantAttn}
-	if !st.opts.SkipPerHead {
-		for h := 0; h < spec.NumHeads; h++ {
-			variants = append(variants, results.VariantHeadPrefix+strconv.Itoa(h))
-		}
-	}
 	perGroup := len(variants)
 	if st.opts.SaveAttentionWeights {
 		perGroup += spec.NumHeads + 1
 	}
 	rows := make([]results.Row, 0, g*perGroup)
+	nextra := len(st.plan.extra)
+	extras := make([]float64, 0, g*perGroup*nextra) // the rows' extra metric values, one backing array
+	value := func(c, vi, gi int) float64 {
+		if vals := values[c][vi]; vals != nil {
+			return vals[gi]
+		}
+		return math.NaN()
+	}
 	for gi, grp := range st.groups {
 		base := st.rowBase(v.Layer, grp)
-		for _, name := range variants {
+		for vi, name := range variants {
 			r := base
 			r.Variant = name
-			r.L2Distance = pick(values, results.ColumnL2Distance, name, gi)
-			r.CosineDistance = pick(values, results.ColumnCosineDistance, name, gi)
-			if len(st.plan.extra) > 0 {
-				r.Metrics = make([]float64, len(st.plan.extra))
-				for k, c := range st.plan.extra {
-					r.Metrics[k] = pick(values, c, name, gi)
+			r.L2Distance = value(0, vi, gi)
+			r.CosineDistance = value(1, vi, gi)
+			if nextra > 0 {
+				for k := range nextra {
+					extras = append(extras, value(2+k, vi, gi))
 				}
+				r.Metrics = extras[len(extras)-nextra : len(extras) : len(extras)]
 			}
 			rows = append(rows, r)
 		}
@@ -275,67 +305,63 @@ func (st *stepRun) emit(ctx context.Context, v *LayerVectors, target int) (int64
 			continue
 		}
 		var sum float64
+		weightRow := func(variant string, w float64) results.Row {
+			// Laid out as the original tool did: the weight in l2_distance
+			// and attention_weight, cosine_distance 0, no extra metric.
+			r := base
+			r.Variant = variant
+			r.L2Distance, r.CosineDistance = w, 0
+			r.AttentionWeight, r.HasAttentionWeight = w, true
+			if nextra > 0 {
+				for range nextra {
+					extras = append(extras, math.NaN())
+				}
+				r.Metrics = extras[len(extras)-nextra : len(extras) : len(extras)]
+			}
+			return r
+		}
 		for h := 0; h < spec.NumHeads; h++ {
 			w := v.Mass[gi*spec.NumHeads+h]
 			sum += w
-			rows = append(rows, st.weightRow(base, results.VariantAttentionWeightHeadPrefix+strconv.Itoa(h), w))
+			rows = append(rows, weightRow(results.VariantAttentionWeightHeadPrefix+strconv.Itoa(h), w))
 		}
-		rows = append(rows, st.weightRow(base, results.VariantAttentionWeightAvg, sum/float64(spec.NumHeads)))
+		rows = append(rows, weightRow(results.VariantAttentionWeightAvg, sum/float64(spec.NumHeads)))
 	}
-	if err := st.a.Rows.Write(rows); err != nil {
-		return 0, err
-	}
-	return int64(len(rows)), nil
+	return rows, nil
 }
 
-// weightRow lays an attention weight out as the original tool did: in
-// l2_distance and attention_weight, with cosine_distance 0.
-func (st *stepRun) weightRow(base results.Row, variant string, w float64) results.Row {
-	r := base
-	r.Variant = variant
-	r.L2Distance, r.CosineDistance = w, 0
-	r.AttentionWeight, r.HasAttentionWeight = w, true
-	if len(st.plan.extra) > 0 {
-		r.Metrics = make([]float64, len(st.plan.extra))
-		for k := range r.Metrics {
-			r.Metrics[k] = math.NaN()
-		}
-	}
-	return r
-}
-
-// batches builds the vectors every metric may ask for, in both precisions
-// (sdk.VectorBatch): the engine's float64 values, which a plugin of
-// protocol 1.1 receives, and their float32 roundings for a 1.0 plugin or
-// an in-process metric that reads those.
+// batches builds the vectors every metric may ask for, in float64 as the
+// engine computed them (sdk.VectorBatch's Baseline64 and Masked64). Full
+// and Attn share the layer's own rows, copied nowhere (metrics only read
+// them); a head's vectors are gathered out of the interleaved head
+// outputs. A 1.0 plugin gets them rounded to float32 by its client
+// (sdk/hostrpc), which is the only reader of that precision.
 func (st *stepRun) batches(v *LayerVectors) []sdk.VectorBatch {
 	spec := st.spec
 	g := len(st.groups)
-	split := func(name string, all []float64, rowWidth, off, dim int) sdk.VectorBatch {
-		b := sdk.VectorBatch{Variant: name, Dim: dim,
-			Baseline64: make([]float64, dim), Masked64: make([]float64, g*dim),
-			Baseline: make([]float32, dim), Masked: make([]float32, g*dim)}
-		copy(b.Baseline64, all[off:off+dim])
+	rows := func(name string, all []float64, dim int) sdk.VectorBatch {
+		return sdk.VectorBatch{Variant: name, Dim: dim, Baseline64: all[:dim:dim], Masked64: all[dim : (g+1)*dim : (g+1)*dim]}
+	}
+	out := make([]sdk.VectorBatch, 0, 2+spec.NumHeads)
+	out = append(out, rows(results.VariantFull, v.Update, spec.Hidden), rows(results.VariantAttn, v.Attn, spec.Hidden))
+	if !st.plan.headVecs {
+		return out
+	}
+	// One buffer for every layer of the step: the scorer scores a layer
+	// only after the previous one's metrics have returned.
+	width := spec.NumHeads * spec.HeadDim
+	dim := spec.HeadDim
+	if len(st.heads) != g*width {
+		st.heads = make([]float64, g*width)
+	}
+	for h := 0; h < spec.NumHeads; h++ {
+		off := h * dim
+		masked := st.heads[h*g*dim : (h+1)*g*dim : (h+1)*g*dim]
 		for i := 0; i < g; i++ {
-			copy(b.Masked64[i*dim:(i+1)*dim], all[(i+1)*rowWidth+off:])
+			copy(masked[i*dim:(i+1)*dim], v.Heads[(i+1)*width+off:])
 		}
-		for k, x := range b.Baseline64 {
-			b.Baseline[k] = float32(x)
-		}
-		for k, x := range b.Masked64 {
-			b.Masked[k] = float32(x)
-		}
-		return b
-	}
-	out := []sdk.VectorBatch{
-		split(results.VariantFull, v.Update, spec.Hidden, 0, spec.Hidden),
-		split(results.VariantAttn, v.Attn, spec.Hidden, 0, spec.Hidden),
-	}
-	if st.plan.headVecs {
-		width := spec.NumHeads * spec.HeadDim
-		for h := 0; h < spec.NumHeads; h++ {
-			out = append(out, split(results.VariantHeadPrefix+strconv.Itoa(h), v.Heads, width, h*spec.HeadDim, spec.HeadDim))
-		}
+		out = append(out, sdk.VectorBatch{Variant: results.VariantHeadPrefix + strconv.Itoa(h), Dim: dim,
+			Baseline64: v.Heads[off : off+dim : off+dim], Masked64: masked})
 	}
 	return out
 }
@@ -346,14 +372,6 @@ func classOf(variant string) sdk.VariantClass {
 		return sdk.VariantHead
 	}
 	return sdk.VariantClass(variant)
-}
-
-func pick(values map[string]map[string][]float64, column, variant string, group int) float64 {
-	v, ok := values[column][variant]
-	if !ok {
-		return math.NaN()
-	}
-	return v[group]
 }
 
 // rowBase fills the columns a group's rows share.

@@ -16,10 +16,12 @@ const (
 )
 
 // VectorBatch is one variant's vectors at the final position of one layer,
-// in two precisions. When vlmask calls a metric both are set: Baseline64
-// and Masked64 are the vectors as the engine computed them (float64), and
-// Baseline and Masked the same values rounded to float32, for metrics
-// written against protocol 1.0. Read the float64 ones (or call Float64s,
+// in two precisions. When vlmask calls a metric plugin both are set:
+// Baseline64 and Masked64 are the vectors as the engine computed them
+// (float64), and Baseline and Masked the same values rounded to float32,
+// for metrics written against protocol 1.0. (vlmask's engine itself fills
+// only the float64 ones; the SDK fills in float32 on the plugin's side,
+// and a host calling a metric in its own process uses WithBothPrecisions.) Read the float64 ones (or call Float64s,
 // which also serves requests that carry only float32): a head's change of
 // 1e-10 survives in float64 and vanishes in float32.
 type VectorBatch struct {
