@@ -127,8 +127,21 @@ func (h *Host) Masking(ctx context.Context, name string, config json.RawMessage)
 
 // Metric starts the metric name, configures it with config (empty for
 // none) and returns it. Every call on it has a deadline, and its answers are
-// validated.
+// validated. A built-in listed in Options.InProcessMetrics runs in the
+// host's process instead: no process, no deadline, the same validation.
 func (h *Host) Metric(ctx context.Context, name string, config json.RawMessage) (sdk.Metric, error) {
+	if err := h.usable(ctx); err != nil {
+		return nil, h.interrupted(ctx, err)
+	}
+	if c, err := h.find(name); err == nil && c.source == SourceBuiltin {
+		if newMetric, ok := h.opts.InProcessMetrics[name]; ok {
+			m, err := h.openInProcessMetric(ctx, c, newMetric, config)
+			if err != nil {
+				return nil, h.interrupted(ctx, err)
+			}
+			return m, nil
+		}
+	}
 	p, desc, raw, origin, err := h.openConfigured(ctx, name, sdk.KindMetric, config)
 	if err != nil {
 		return nil, h.interrupted(ctx, err)

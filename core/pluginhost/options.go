@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/vlmask/vlmask/sdk"
+
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 )
@@ -31,6 +33,13 @@ type Options struct {
 	// SelfExe is the executable that serves the built-ins; os.Executable()
 	// when empty.
 	SelfExe string
+	// InProcessMetrics are built-in metrics, by name, that the host runs
+	// in its own process with the library the built-in's process would
+	// serve, instead of starting SelfExe for them: a metric receives every
+	// layer's vectors (about 100 MB per layer of an 8B model), and a
+	// process boundary would cost far more than the metric itself. A
+	// directory plugin that shadows the built-in still runs as a process.
+	InProcessMetrics map[string]func() sdk.Metric
 	// Logger receives the host's log and, under Named(<plugin name>), every
 	// plugin's. Its level is passed to plugins (VLMASK_LOG). Silent when nil.
 	Logger hclog.Logger

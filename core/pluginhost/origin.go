@@ -25,6 +25,9 @@ type Origin struct {
 	// ShadowsBuiltin: a directory plugin used in place of the built-in of
 	// the same name (Options.AllowShadowBuiltins).
 	ShadowsBuiltin bool `json:"shadows_builtin,omitempty"`
+	// InProcess: a built-in run inside the host's process
+	// (Options.InProcessMetrics), not as a process of its own.
+	InProcess bool `json:"in_process,omitempty"`
 }
 
 // OriginOf returns the origin of a masking strategy or metric the host
@@ -34,6 +37,8 @@ func OriginOf(v any) (Origin, bool) {
 	case *remoteMasking:
 		return r.origin, true
 	case *remoteMetric:
+		return r.origin, true
+	case *inProcessMetric:
 		return r.origin, true
 	}
 	return Origin{}, false

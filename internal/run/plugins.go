@@ -40,7 +40,9 @@ type Plugins struct {
 }
 
 // PluginHost starts a plugin host over the search path, with the
-// built-ins served by this executable (`vlmask serve-plugin NAME`). ctx
+// built-in masking strategies served by this executable (`vlmask
+// serve-plugin NAME`) and the built-in metric run inside it (it reads
+// every layer's vectors; see pluginhost.Options.InProcessMetrics). ctx
 // bounds the plugins' lifetime.
 func PluginHost(ctx context.Context, p Plugins, log hclog.Logger) (*pluginhost.Host, error) {
 	self, err := os.Executable()
@@ -49,7 +51,8 @@ func PluginHost(ctx context.Context, p Plugins, log hclog.Logger) (*pluginhost.H
 	}
 	h, err := pluginhost.New(pluginhost.Options{
 		Dirs: p.Dirs, Builtins: builtin.Names(), SelfExe: self, Logger: log, Context: ctx,
-		SearchWorkDir: p.SearchWorkDir, AllowShadowBuiltins: p.AllowShadowBuiltins,
+		InProcessMetrics: builtin.MetricConstructors(),
+		SearchWorkDir:    p.SearchWorkDir, AllowShadowBuiltins: p.AllowShadowBuiltins,
 		Checksums: p.Checksums, PassEnv: p.PassEnv,
 	})
 	if err != nil {

@@ -38,6 +38,11 @@ func Names() []string {
 	return names
 }
 
+// MetricConstructors returns the built-in metrics' constructors by name,
+// for a host that runs them in its own process
+// (pluginhost.Options.InProcessMetrics).
+func MetricConstructors() map[string]func() sdk.Metric { return metricConstructors() }
+
 // Masking returns a fresh instance of the built-in masking strategy name.
 func Masking(name string) (sdk.MaskingStrategy, bool) {
 	newFn, ok := maskingConstructors()[name]
