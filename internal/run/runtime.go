@@ -16,7 +16,8 @@ const (
 )
 
 // OpenRuntime finds and loads ONNX Runtime (lib: an explicit path, else
-// the usual search) with one shared thread pool for the model's many
+// the usual search, which tries the project cache's CUDA build first
+// unless the device is cpu) with one shared thread pool for the model's many
 // sessions, and settles the device: auto picks CUDA when its provider
 // loads, else the CPU, and logs which; cuda without a usable CUDA provider
 // is an error.
@@ -29,7 +30,7 @@ func OpenRuntime(lib, device string, log hclog.Logger) (*ort.Runtime, ort.Device
 	default:
 		return nil, ort.Device{}, usage("--device %q: want auto, cpu or cuda", device)
 	}
-	path, _, err := ort.FindLibrary(lib)
+	path, _, err := ort.FindLibraryFor(lib, device != DeviceCPU)
 	if err != nil {
 		return nil, ort.Device{}, withKind(KindRuntime, err)
 	}

@@ -23,13 +23,23 @@ const (
 // FindLibrary locates the ONNX Runtime shared library. It tries, in order:
 // explicit (the --ort-lib flag), then $VLMASK_ORT_LIB, then the project
 // cache ($VLMASK_CACHE_DIR, else os.UserCacheDir()/vlmask) at
-// ort/1.30.0/ and ort/1.29.0-cuda/, then the platform's default library
+// ort/1.30.0/ and ort/1.29.0-cuda/ (in that order; FindLibraryFor can
+// reverse it), then the platform's default library
 // names in $LD_LIBRARY_PATH (DYLD_LIBRARY_PATH on macOS) and the system
 // library directories. An explicit path or $VLMASK_ORT_LIB that does not
 // exist is an error rather than a reason to look elsewhere. It returns the
 // path found and every path it looked at; when nothing is found the error
 // wraps ErrLibraryNotFound and says how to get the library.
 func FindLibrary(explicit string) (path string, searched []string, err error) {
+	return FindLibraryFor(explicit, false)
+}
+
+// FindLibraryFor is FindLibrary for a run that wants CUDA when preferCUDA
+// is set (--device cuda or auto): the project cache's CUDA build
+// (ort/1.29.0-cuda/, `make ort-cuda`) is tried before the CPU one, so
+// installing it is enough to run on the GPU without naming the library.
+// The CUDA build also runs on the CPU.
+func FindLibraryFor(explicit string, preferCUDA bool) (path string, searched []string, err error) {
 	try := func(p string) bool {
 		searched = append(searched, p)
 		st, err := os.Stat(p)
@@ -45,7 +55,11 @@ func FindLibrary(explicit string) (path string, searched []string, err error) {
 		return "", searched, fmt.Errorf("%w: %s names %s, which does not exist; %s", ErrLibraryNotFound, given.what, given.path, howToGet)
 	}
 	if root, err := cacheRoot(); err == nil {
-		for _, v := range []string{CPUCacheVersion, CUDACacheVersion} {
+		versions := []string{CPUCacheVersion, CUDACacheVersion}
+		if preferCUDA {
+			versions[0], versions[1] = versions[1], versions[0]
+		}
+		for _, v := range versions {
 			if p := filepath.Join(root, "ort", v, cacheLibraryName); try(p) {
 				return p, searched, nil
 			}

@@ -50,6 +50,9 @@ func TestFindLibraryOrder(t *testing.T) {
 		if got, _, err := ort.FindLibrary(""); err != nil || got != cpu {
 			t.Errorf("cache with both builds: %q, %v; want the CPU build %q", got, err, cpu)
 		}
+		if got, _, err := ort.FindLibraryFor("", true); err != nil || got != cuda {
+			t.Errorf("cache with both builds, CUDA wanted: %q, %v; want the CUDA build %q", got, err, cuda)
+		}
 	}
 	t.Setenv(ort.EnvLibrary, fromEnv)
 	if got, searched, err := ort.FindLibrary(""); err != nil || got != fromEnv || len(searched) != 1 {
@@ -57,6 +60,9 @@ func TestFindLibraryOrder(t *testing.T) {
 	}
 	if got, _, err := ort.FindLibrary(explicit); err != nil || got != explicit {
 		t.Errorf("explicit path: %q, %v; want %q before the environment", got, err, explicit)
+	}
+	if got, _, err := ort.FindLibraryFor("", true); err != nil || got != fromEnv {
+		t.Errorf("$%s with CUDA wanted: %q, %v; want %q before the cache", ort.EnvLibrary, got, err, fromEnv)
 	}
 }
 
