@@ -63,8 +63,9 @@ fuzz: ## Fuzz the safetensors header parser and the tokenizer briefly (FUZZTIME 
 .PHONY: lint
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-lint: ## gofmt check, go vet and staticcheck
+lint: ## gofmt check, go vet (which compiles every test binary make gpu-bundle packs), staticcheck, shell syntax
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@for f in $$(git ls-files 'scripts/*.sh' '.ci/*'); do bash -n "$$f" || exit 1; done
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 

@@ -64,7 +64,15 @@ func runBench() error {
 	flag.StringVar(&dev.dtype, "dtype", "", "with -model: float32, bfloat16 or float16 matrix products (default: the checkpoint's on CUDA)")
 	flag.StringVar(&dev.maskMode, "mask-mode", "both", "with -model: text, vision or both")
 	flag.IntVar(&dev.steps, "steps", 3, "with -model: analysis steps")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole benchmark to this file (go tool pprof reads it)")
 	flag.Parse()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if dev.model != "" {
 		dev.runs = *runs
 		return runDeviceBench(dev, *out)

@@ -145,7 +145,7 @@ PY
 		dtypes_var=BENCH_DTYPES_$preset
 		for dtype in ${!dtypes_var:-${BENCH_DTYPES:-bfloat16}}; do
 			t=$(now)
-			timeout 220 vlmask-bench -model "$m" -image "$img" -device "${GPU_DEVICE:-cuda}" -dtype "$dtype" -steps 3 -runs 3 -out "$work/bench-$preset-$dtype.json" 2>&1 | tail -n 8
+			timeout 220 vlmask-bench -model "$m" -image "$img" -device "${GPU_DEVICE:-cuda}" -dtype "$dtype" -steps 3 -runs 3 -out "$work/bench-$preset-$dtype.json" -cpuprofile "$OUT/cpu-$preset-$dtype.pprof" 2>&1 | tail -n 8
 			echo "   vlmask-bench $preset $dtype: rc=$? in $(since "$t") s"
 			python3 - "$OUT/bench.json" "$work/bench-$preset-$dtype.json" "$preset" "$dtype" <<'PY'
 import json, sys
