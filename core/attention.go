@@ -140,6 +140,17 @@ func (a *attention) knockout(group []int, dst []float64) {
 	}
 }
 
+// withScratch returns a copy of a that shares its read-only tables and
+// has scratch buffers of its own, so several goroutines can knock out
+// different groups at once.
+func (a *attention) withScratch() *attention {
+	b := *a
+	b.kept = make([]bool, a.seqLen)
+	b.sum = make([]float64, a.headDim)
+	b.kw = make([]float64, a.seqLen)
+	return &b
+}
+
 // keptOnly computes head h's output over the keys outside the group from
 // the logits, re-normalized.
 func (a *attention) keptOnly(h int, group []int, dst []float64) {

@@ -168,9 +168,12 @@ func KnockoutVectors(ctx context.Context, p LayerProbe, spec Spec, groups []sdk.
 	case MethodFast, "":
 		v.Heads = make([]float64, (g+1)*width)
 		copy(v.Heads, att.out)
-		for i, grp := range groups {
-			att.knockout(grp.Positions, v.Heads[(i+1)*width:(i+2)*width])
-		}
+		forEachChunk(g, knockoutChunk, func(lo, hi int) {
+			a := att.withScratch()
+			for i := lo; i < hi; i++ {
+				a.knockout(groups[i].Positions, v.Heads[(i+1)*width:(i+2)*width])
+			}
+		})
 		v.Attn, v.Update, err = p.Tail(ctx, v.Heads, g+1)
 	default:
 		return nil, fmt.Errorf("knockout method %q: want %s or %s", method, MethodFast, MethodRecompute)

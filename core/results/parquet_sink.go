@@ -8,7 +8,9 @@ import (
 	"io"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
@@ -18,7 +20,7 @@ import (
 
 // parquetBatchRows is how many rows are converted to column values before
 // they are handed to parquet-go; it bounds the conversion buffers.
-const parquetBatchRows = 1024
+const parquetBatchRows = 8192
 
 // fileBufferSize is the write buffer in front of each output file.
 const fileBufferSize = 1 << 20
@@ -274,45 +276,76 @@ func (s *parquetSink) commit() error { return s.file.commit(s.final) }
 
 func (s *parquetSink) discard() error { return s.file.discard() }
 
-// convert fills s.columns with the values of rows, one slice per column.
+// convert fills s.columns with the values of rows, one slice per column,
+// ranges of rows in parallel.
 // Strings are passed to parquet-go without a copy: the column writers copy
 // their bytes into their own buffers before WriteRowValues returns.
 func (s *parquetSink) convert(rows []Row) {
+	for c := range s.columns {
+		s.columns[c] = slices.Grow(s.columns[c][:0], len(rows))[:len(rows)]
+	}
+	forEachRange(len(rows), convertChunkRows, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s.setRow(i, &rows[i])
+		}
+	})
+}
+
+// setRow sets the values of row i of the batch being converted.
+func (s *parquetSink) setRow(i int, r *Row) {
 	cols := s.columns
-	for c := range cols {
-		cols[c] = cols[c][:0]
+	cols[colGenerationStep][i] = parquet.Int64Value(int64(r.Step))
+	cols[colLayer][i] = parquet.Int64Value(int64(r.Layer))
+	cols[colTokenMasked][i] = stringValue(r.TokenMasked)
+	cols[colTokenPosition][i] = parquet.Int64Value(int64(r.TokenPosition))
+	cols[colVariant][i] = stringValue(r.Variant)
+	cols[colL2Distance][i] = parquet.DoubleValue(r.L2Distance)
+	cols[colCosineDistance][i] = parquet.DoubleValue(r.CosineDistance)
+	if r.HasAttentionWeight {
+		cols[colAttentionWeight][i] = parquet.DoubleValue(r.AttentionWeight).Level(0, 1, colAttentionWeight)
+	} else {
+		cols[colAttentionWeight][i] = parquet.NullValue()
 	}
-	for i := range rows {
-		r := &rows[i]
-		cols[colGenerationStep] = append(cols[colGenerationStep], parquet.Int64Value(int64(r.Step)))
-		cols[colLayer] = append(cols[colLayer], parquet.Int64Value(int64(r.Layer)))
-		cols[colTokenMasked] = append(cols[colTokenMasked], stringValue(r.TokenMasked))
-		cols[colTokenPosition] = append(cols[colTokenPosition], parquet.Int64Value(int64(r.TokenPosition)))
-		cols[colVariant] = append(cols[colVariant], stringValue(r.Variant))
-		cols[colL2Distance] = append(cols[colL2Distance], parquet.DoubleValue(r.L2Distance))
-		cols[colCosineDistance] = append(cols[colCosineDistance], parquet.DoubleValue(r.CosineDistance))
-		if r.HasAttentionWeight {
-			cols[colAttentionWeight] = append(cols[colAttentionWeight], parquet.DoubleValue(r.AttentionWeight).Level(0, 1, colAttentionWeight))
+	cols[colTokenID][i] = parquet.Int64Value(int64(r.TokenID))
+	cols[colModality][i] = stringValue(r.Modality)
+	cols[colImageIndex][i] = optionalInt(r.ImageIndex, colImageIndex)
+	cols[colPatchRow][i] = optionalInt(r.PatchRow, colPatchRow)
+	cols[colPatchCol][i] = optionalInt(r.PatchCol, colPatchCol)
+	cols[colGroupLabel][i] = stringValue(r.GroupLabel)
+	cols[colGroupSize][i] = parquet.Int64Value(int64(r.GroupSize))
+	cols[colPromptName][i] = stringValue(r.PromptName)
+	for k, m := range r.Metrics {
+		col := numFixedColumns + k
+		if math.IsNaN(m) {
+			cols[col][i] = parquet.NullValue()
 		} else {
-			cols[colAttentionWeight] = append(cols[colAttentionWeight], parquet.NullValue())
-		}
-		cols[colTokenID] = append(cols[colTokenID], parquet.Int64Value(int64(r.TokenID)))
-		cols[colModality] = append(cols[colModality], stringValue(r.Modality))
-		cols[colImageIndex] = append(cols[colImageIndex], optionalInt(r.ImageIndex, colImageIndex))
-		cols[colPatchRow] = append(cols[colPatchRow], optionalInt(r.PatchRow, colPatchRow))
-		cols[colPatchCol] = append(cols[colPatchCol], optionalInt(r.PatchCol, colPatchCol))
-		cols[colGroupLabel] = append(cols[colGroupLabel], stringValue(r.GroupLabel))
-		cols[colGroupSize] = append(cols[colGroupSize], parquet.Int64Value(int64(r.GroupSize)))
-		cols[colPromptName] = append(cols[colPromptName], stringValue(r.PromptName))
-		for k, m := range r.Metrics {
-			col := numFixedColumns + k
-			if math.IsNaN(m) {
-				cols[col] = append(cols[col], parquet.NullValue().Level(0, 0, col))
-			} else {
-				cols[col] = append(cols[col], parquet.DoubleValue(m).Level(0, 1, col))
-			}
+			cols[col][i] = parquet.DoubleValue(m).Level(0, 1, col)
 		}
 	}
+}
+
+// convertChunkRows is the fewest rows one goroutine converts.
+const convertChunkRows = 1024
+
+// forEachRange splits [0, n) into contiguous ranges of at least minChunk
+// and calls work on each, over up to GOMAXPROCS goroutines, returning when
+// all are done.
+func forEachRange(n, minChunk int, work func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+minChunk-1)/minChunk)
+	if workers <= 1 {
+		work(0, n)
+		return
+	}
+	per := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += per {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			work(lo, hi)
+		}(lo, min(lo+per, n))
+	}
+	wg.Wait()
 }
 
 // optionalInt encodes a nullable integer column; -1 is null.

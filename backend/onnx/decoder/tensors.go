@@ -28,9 +28,7 @@ func (vs *Inputs) Add(rt *ort.Runtime, dt graph.DType, shape []int64, data []flo
 	switch dt {
 	case graph.Float32:
 		f := make([]float32, len(data))
-		for i, x := range data {
-			f[i] = float32(x)
-		}
+		convert(f, data)
 		v, err = ort.NewTensor(rt, shape, f)
 	case graph.Float64:
 		v, err = ort.NewTensor(rt, shape, data)
@@ -84,9 +82,7 @@ func Float64s(v *ort.Value) ([]float64, error) {
 			return nil, err
 		}
 		out := make([]float64, len(src))
-		for i, x := range src {
-			out[i] = float64(x)
-		}
+		convert(out, src)
 		return out, nil
 	case graph.Float64:
 		src, err := ort.Data[float64](v)

@@ -1,0 +1,25 @@
+package core
+
+import (
+	"sync/atomic"
+	"testing"
+)
+
+func TestForEachChunkCoversEachIndexOnce(t *testing.T) {
+	for _, tc := range []struct{ n, minChunk int }{{0, 4}, {1, 4}, {3, 4}, {4, 4}, {5, 4}, {1000, 64}, {1047, 1}} {
+		seen := make([]atomic.Int32, tc.n)
+		forEachChunk(tc.n, tc.minChunk, func(lo, hi int) {
+			if lo >= hi {
+				t.Errorf("n=%d: empty chunk [%d,%d)", tc.n, lo, hi)
+			}
+			for i := lo; i < hi; i++ {
+				seen[i].Add(1)
+			}
+		})
+		for i := range seen {
+			if c := seen[i].Load(); c != 1 {
+				t.Fatalf("n=%d minChunk=%d: index %d done %d times", tc.n, tc.minChunk, i, c)
+			}
+		}
+	}
+}
