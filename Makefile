@@ -96,9 +96,17 @@ demo: build ort ## Generate a tiny random-weight model, analyse the bundled imag
 BENCH_OUT ?= bench/results.json
 
 .PHONY: bench
-bench: ort ## Measure knockout/forward, recompute/fast and plugin overhead ratios; writes $(BENCH_OUT)
+DEVICE ?= cpu
+bench: ort ## Measure knockout/forward, recompute/fast and plugin overhead ratios; writes $(BENCH_OUT). DEVICE=cuda: the GPU benchmark (scripts/gpu-run.sh bench)
 	$(GO) build $(GOFLAGS) -o $(BIN)/vlmask-bench ./bench
+ifeq ($(DEVICE),cuda)
+	$(GO) build $(GOFLAGS) -o $(BIN)/vlmask ./cmd/vlmask
+	@scripts/fetch-ort.sh cuda
+	GPU_BIN=$(abspath $(BIN)) GPU_ORT=$${VLMASK_CACHE_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/vlmask}/ort/1.29.0-cuda \
+		SEED_SCRIPT=bench/seedloop/seed_loop.py OUT=$(abspath bench/gpu-out) bash scripts/gpu-run.sh info bench
+else
 	BENCH_OUT=$(BENCH_OUT) $(BIN)/vlmask-bench
+endif
 
 .PHONY: clean
 clean: ## Remove build outputs (not the runtime cache)

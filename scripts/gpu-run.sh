@@ -21,7 +21,11 @@
 #           (bench/seedloop/seed_loop.py) on the same checkpoint.
 #
 # Logs and JSON go to $OUT (default ./gpu-out): run.log (this script's
-# output), tests.log, bench.json, e2e.json, seed.json.
+# output), tests.log, bench.json, e2e.json, seed.json, and a CPU profile of
+# each vlmask-bench run (cpu-PRESET-DTYPE.pprof, for go tool pprof).
+#
+# On a GPU machine with Go, `make bench DEVICE=cuda` runs the bench stage
+# with bin/ and `make ort-cuda`'s library (GPU_BIN, GPU_ORT, SEED_SCRIPT).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here") # the .gpu directory
@@ -47,8 +51,12 @@ if want unpack; then
 	echo "== unpack: $(since "$t") s; $(ls "$work" | tr '\n' ' ')"
 	[ ${#stages[@]} -eq 1 ] && exit 0 # an unpack-only call (the ONNX Runtime part alone)
 fi
-[ -f "$work/ort/libonnxruntime.so.1" ] || { echo "no ONNX Runtime in $work/ort: run this with .gpu/ort first"; exit 3; }
-[ -x "$work/bin/vlmask" ] || { echo "no bundle in $work/bin: run this with .gpu/b"; exit 3; }
+# GPU_BIN and GPU_ORT point at binaries and ONNX Runtime elsewhere (make
+# bench DEVICE=cuda on a machine with Go: bin/ and the project cache).
+bin=${GPU_BIN:-$work/bin}
+ortdir=${GPU_ORT:-$work/ort}
+[ -f "$ortdir/libonnxruntime.so.1" ] || { echo "no ONNX Runtime in $ortdir: run this with .gpu/ort first"; exit 3; }
+[ -x "$bin/vlmask" ] || { echo "no bundle in $bin: run this with .gpu/b"; exit 3; }
 
 # The CUDA libraries: a PyTorch environment's nvidia-* wheels, else the
 # system's (ldconfig), else $CUDA_HOME.
@@ -56,8 +64,8 @@ sp=$(python3 -c 'import sysconfig;print(sysconfig.get_paths()["purelib"])' 2>/de
 libs=$(find "$sp/nvidia" \( -name 'libcublasLt.so.13' -o -name 'libcudart.so.13' -o -name 'libcurand.so.10' \
 	-o -name 'libcudnn.so.9' -o -name 'libcufft.so.12' -o -name 'libnvrtc.so.13' \) -printf '%h\n' 2>/dev/null | sort -u | paste -sd:)
 export LD_LIBRARY_PATH=${libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-export VLMASK_ORT_LIB=$work/ort/libonnxruntime.so.1 VLMASK_TEST_CUDA=1
-export PATH=$work/bin:$PATH
+export VLMASK_ORT_LIB=$ortdir/libonnxruntime.so.1 VLMASK_TEST_CUDA=1
+export PATH=$bin:$PATH
 
 if want info; then
 	echo "== info"
@@ -158,7 +166,7 @@ json.dump(all_, open(sys.argv[1], "w"), indent=1)
 PY
 		done
 		t=$(now)
-		timeout 180 python3 "$work/bin/seed_loop.py" --model "$m" --ids "$work/ids-$preset.json" --layers 2 \
+		timeout 180 python3 "${SEED_SCRIPT:-$bin/seed_loop.py}" --model "$m" --ids "$work/ids-$preset.json" --layers 2 \
 			--positions "${SEED_POSITIONS:-48}" --steps 3 --out "$work/seed-$preset.json" >/dev/null
 		echo "   seed loop $preset: rc=$? in $(since "$t") s"
 		python3 - "$OUT/seed.json" "$work/seed-$preset.json" "$preset" <<'PY'
