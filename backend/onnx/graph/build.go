@@ -55,6 +55,23 @@ func (m *Model) Marshal() ([]byte, error) {
 // problem (and how many more there are), including problems recorded while
 // building. Build may be called again after more nodes are added.
 func (b *Builder) Build() (*Model, error) {
+	if b.parent != nil {
+		return nil, fmt.Errorf("graph %q: %w: a subgraph is built by the node that holds it", b.name, ErrSubgraph)
+	}
+	if errs := b.check(); len(errs) > 0 {
+		if len(errs) == 1 {
+			return nil, errs[0]
+		}
+		return nil, fmt.Errorf("%w (and %d more problems)", errs[0], len(errs)-1)
+	}
+	return b.model(), nil
+}
+
+// check validates the graph and returns every problem found, those
+// recorded while building first. A subgraph's nodes may use values of the
+// graphs it is nested in: those were made, so defined, before the node
+// holding the subgraph.
+func (b *Builder) check() []error {
 	errs := append([]error(nil), b.errs...)
 	fail := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("graph %q: "+format, append([]any{b.name}, args...)...))
@@ -78,7 +95,11 @@ func (b *Builder) Build() (*Model, error) {
 	}
 	for _, n := range b.nodes {
 		for i, in := range n.inputs {
-			if in != nil && (in.b != b || !defined[in.name]) {
+			if in == nil {
+				continue
+			}
+			outer := in.b != b && b.parent != nil && b.parent.sees(in.b)
+			if !outer && (in.b != b || !defined[in.name]) {
 				fail("node %s (%s) input %d: %w: %q", n.name, n.opType, i, ErrUndefinedInput, in.name)
 			}
 		}
@@ -96,13 +117,7 @@ func (b *Builder) Build() (*Model, error) {
 		}
 		outNames[o.name] = true
 	}
-	if len(errs) > 0 {
-		if len(errs) == 1 {
-			return nil, errs[0]
-		}
-		return nil, fmt.Errorf("%w (and %d more problems)", errs[0], len(errs)-1)
-	}
-	return b.model(), nil
+	return errs
 }
 
 // checkData checks an initializer's dtype, dims and data length.
@@ -122,8 +137,25 @@ func checkData(in initializer) error {
 
 // model assembles the protobuf of a validated graph.
 func (b *Builder) model() *Model {
-	g := &onnxpb.GraphProto{Name: proto.String(b.name)}
 	m := &Model{}
+	g := b.graphProto(m)
+	m.Proto = &onnxpb.ModelProto{
+		IrVersion:    proto.Int64(IRVersion),
+		ProducerName: proto.String("vlmask"),
+		OpsetImport:  []*onnxpb.OperatorSetIdProto{{Domain: proto.String(""), Version: proto.Int64(int64(b.opset))}},
+		Graph:        g,
+	}
+	for _, domain := range slices.Sorted(maps.Keys(b.imports)) {
+		m.Proto.OpsetImport = append(m.Proto.OpsetImport, &onnxpb.OperatorSetIdProto{Domain: proto.String(domain), Version: proto.Int64(int64(b.imports[domain]))})
+	}
+	return m
+}
+
+// graphProto assembles the graph's protobuf, listing its external
+// weights in m. Subgraphs carry no initializers (their constants and
+// weights live in the main graph).
+func (b *Builder) graphProto(m *Model) *onnxpb.GraphProto {
+	g := &onnxpb.GraphProto{Name: proto.String(b.name)}
 	for _, v := range b.inputs {
 		g.Input = append(g.Input, valueInfo(v.name, v))
 	}
@@ -161,16 +193,7 @@ func (b *Builder) model() *Model {
 	for _, o := range b.outputs {
 		g.Output = append(g.Output, valueInfo(o.name, o.v))
 	}
-	m.Proto = &onnxpb.ModelProto{
-		IrVersion:    proto.Int64(IRVersion),
-		ProducerName: proto.String("vlmask"),
-		OpsetImport:  []*onnxpb.OperatorSetIdProto{{Domain: proto.String(""), Version: proto.Int64(int64(b.opset))}},
-		Graph:        g,
-	}
-	for _, domain := range slices.Sorted(maps.Keys(b.imports)) {
-		m.Proto.OpsetImport = append(m.Proto.OpsetImport, &onnxpb.OperatorSetIdProto{Domain: proto.String(domain), Version: proto.Int64(int64(b.imports[domain]))})
-	}
-	return m
+	return g
 }
 
 // valueInfo declares a graph input or output: its element type when

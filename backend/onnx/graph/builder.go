@@ -71,6 +71,37 @@ type Builder struct {
 	consts  map[string]*Value
 	counter int
 	errs    []error
+	// parent is the graph a subgraph (a Loop body) is nested in; nil for a
+	// model's main graph. A subgraph's nodes may use its ancestors' values,
+	// and its constants, weights, domains and names belong to the root.
+	parent *Builder
+}
+
+// root is the model's main graph.
+func (b *Builder) root() *Builder {
+	for b.parent != nil {
+		b = b.parent
+	}
+	return b
+}
+
+// next numbers a new node or constant: unique in the whole model, so no
+// subgraph name shadows another graph's.
+func (b *Builder) next() int {
+	r := b.root()
+	r.counter++
+	return r.counter
+}
+
+// sees says whether a value of builder o may be used in b: o is b or one
+// of the graphs b is nested in.
+func (b *Builder) sees(o *Builder) bool {
+	for ; b != nil; b = b.parent {
+		if b == o {
+			return true
+		}
+	}
+	return false
 }
 
 // New starts a graph called name whose default ("") operator domain is at
@@ -90,18 +121,22 @@ func (b *Builder) Opset() int { return b.opset }
 
 // Import declares an extra operator domain (e.g. "com.microsoft") at
 // version, for nodes made with OpDomain.
-func (b *Builder) Import(domain string, version int) { b.imports[domain] = version }
+func (b *Builder) Import(domain string, version int) { b.root().imports[domain] = version }
 
 // fail records a build error, prefixed with the graph's name.
 func (b *Builder) fail(format string, args ...any) {
 	b.errs = append(b.errs, fmt.Errorf("graph %q: "+format, append([]any{b.name}, args...)...))
 }
 
+// Fail records a build error that Build reports, for graph code that
+// finds a problem while building.
+func (b *Builder) Fail(format string, args ...any) { b.fail(format, args...) }
+
 // own reports whether v can be used in this builder, recording an error
 // naming where it was used when it cannot. nil is allowed (an omitted
 // optional input).
 func (b *Builder) own(v *Value, where string) bool {
-	if v == nil || v.b == b {
+	if v == nil || b.sees(v.b) {
 		return true
 	}
 	b.fail("%s: %w: %q comes from another builder", where, ErrUndefinedInput, v.name)
@@ -215,14 +250,13 @@ func (b *Builder) OpN(opType string, nOut int, inputs []*Value, attrs ...Attr) [
 // OpDomain adds a node of an operator domain declared with Import (or ""
 // for the default domain) with nOut outputs.
 func (b *Builder) OpDomain(domain, opType string, nOut int, inputs []*Value, attrs ...Attr) []*Value {
-	b.counter++
-	n := &node{name: opType + "_" + strconv.Itoa(b.counter), opType: opType, domain: domain,
+	n := &node{name: opType + "_" + strconv.Itoa(b.next()), opType: opType, domain: domain,
 		inputs: append([]*Value(nil), inputs...), attrs: append([]Attr(nil), attrs...)}
 	if nOut < 1 {
 		b.fail("node %s: %d outputs requested", n.name, nOut)
 		nOut = 1
 	}
-	if _, ok := b.imports[domain]; domain != "" && !ok {
+	if _, ok := b.root().imports[domain]; domain != "" && !ok {
 		b.fail("node %s: operator domain %q was not imported", n.name, domain)
 	}
 	for i, in := range inputs {

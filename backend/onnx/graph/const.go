@@ -50,12 +50,14 @@ func (b *Builder) Scalar(dt DType, v float64) *Value {
 
 // constant adds (or reuses) an unnamed inline initializer.
 func (b *Builder) constant(dt DType, dims []int64, raw []byte, ints []int64) *Value {
+	if b.parent != nil {
+		return b.root().constant(dt, dims, raw, ints)
+	}
 	key := fmt.Sprint(int32(dt), dims, string(raw))
 	if v, ok := b.consts[key]; ok {
 		return v
 	}
-	b.counter++
-	v := &Value{b: b, name: "Const_" + strconv.Itoa(b.counter), dtype: dt, rank: len(dims), ints: ints, key: key}
+	v := &Value{b: b, name: "Const_" + strconv.Itoa(b.next()), dtype: dt, rank: len(dims), ints: ints, key: key}
 	b.consts[key] = v
 	b.inits = append(b.inits, initializer{v: v, dims: append([]int64(nil), dims...), data: raw})
 	return v
@@ -66,6 +68,9 @@ func (b *Builder) constant(dt DType, dims []int64, raw []byte, ints []int64) *Va
 // protobuf; larger data becomes an External initializer that ONNX Runtime
 // reads in place, without a copy.
 func (b *Builder) Weight(name string, dt DType, dims []int64, data []byte) *Value {
+	if b.parent != nil {
+		return b.root().Weight(name, dt, dims, data)
+	}
 	if len(data) > InlineLimit {
 		return b.External(name, dt, dims, data)
 	}
@@ -80,6 +85,9 @@ func (b *Builder) Weight(name string, dt DType, dims []int64, data []byte) *Valu
 // unchanged in size and alive until every session built from the model is
 // closed (changing its contents changes what later runs compute).
 func (b *Builder) External(name string, dt DType, dims []int64, data []byte) *Value {
+	if b.parent != nil {
+		return b.root().External(name, dt, dims, data)
+	}
 	v := &Value{b: b, name: name, dtype: dt, rank: len(dims)}
 	b.inits = append(b.inits, initializer{v: v, dims: append([]int64(nil), dims...), data: data, external: true})
 	return v

@@ -31,4 +31,7 @@ var (
 	// ErrTooLarge: the serialized model would exceed protobuf's 2 GiB
 	// limit (weights should be External).
 	ErrTooLarge = errors.New("serialized model exceeds 2 GiB")
+	// ErrSubgraph: a subgraph (a Loop body) is misused: built on its own,
+	// or its outputs do not match what the node needs.
+	ErrSubgraph = errors.New("bad subgraph")
 )

@@ -98,6 +98,13 @@ type SessionOptions struct {
 	// every weight (doubling weight memory and slowing session creation),
 	// so it is off by default and external weights are read in place.
 	Prepacking bool
+	// NoCPUArena gives the memory of a run's CPU activations back when the
+	// run ends instead of keeping it in an arena of the session's own for
+	// the next run. An arena is kept at its largest run's size for the
+	// session's life, and a model of many sessions (one per layer) holds
+	// the sum of all their peaks; without it, a process holds only the
+	// run in progress. Large buffers come from the system on each run.
+	NoCPUArena bool
 }
 
 // Session configuration keys the binding sets.
@@ -129,6 +136,11 @@ func (r *Runtime) configure(h sessionOptionsHandle, opts SessionOptions, externa
 	}
 	if err := a.status("set graph optimization level", a.setSessionGraphOptimizationLevel(h, level)); err != nil {
 		return err
+	}
+	if opts.NoCPUArena {
+		if err := a.status("disable the CPU memory arena", a.disableCPUMemArena(h)); err != nil {
+			return err
+		}
 	}
 	if opts.SharedThreads {
 		if r.sharedThreads == 0 {
