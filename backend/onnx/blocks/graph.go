@@ -14,6 +14,9 @@ type G struct {
 	B     *graph.Builder
 	DT    graph.DType
 	MatDT graph.DType // 0: DT
+	// AttnBudget bounds the attention scores one block of queries holds
+	// (Attention): 0 computes every query row at once.
+	AttnBudget int64
 }
 
 // New starts a graph called name whose floating-point values are dt.
