@@ -36,6 +36,10 @@ type Decoder struct {
 	// CUDA; 0: the graphs' dtype). Norms, softmax and the residual stream
 	// stay in the graphs' dtype.
 	MatMul graph.DType
+	// AttnBudget, when positive, bounds the attention scores the layer and
+	// recompute graphs hold at once: their queries go in blocks
+	// (G.AttnBudget). 0: all at once.
+	AttnBudget int64
 	// Prefix of the layers' tensor names, e.g. "model.language_model.";
 	// layer l's tensors are Prefix + "layers.l." + the LayerNames.
 	Prefix string

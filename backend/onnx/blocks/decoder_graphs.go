@@ -48,7 +48,7 @@ const (
 // input and output) and values, a copy of present_v.
 func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	dt := ws.DType()
-	g := NewMixed(fmt.Sprintf("layer%d", l), dt, d.MatMul)
+	g := d.graph(fmt.Sprintf("layer%d", l), dt)
 	b := g.B
 	lw, err := d.DeclareLayer(ws, b, l, true)
 	if err != nil {
@@ -66,16 +66,13 @@ func (d Decoder) LayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	keys := b.Concat(1, pastK, k)   // [KVH, t, hd]
 	values := b.Concat(1, pastV, v) // [KVH, t, hd]
 
-	kT := b.Unsqueeze(b.Transpose(keys, 0, 2, 1), 1) // [KVH, 1, hd, t]
-	scores := b.Add(d.Logits(g, q, kT), mask)
-	probs := b.Softmax(scores, -1)
-	ctx := b.MatMul(probs, b.Unsqueeze(values, 1))                         // [KVH, rep, n, hd]
+	kT := b.Unsqueeze(b.Transpose(keys, 0, 2, 1), 1)                       // [KVH, 1, hd, t]
+	ctx, last := d.attention(g, q, kT, b.Unsqueeze(values, 1), mask)       // [KVH, rep, n, hd], [KVH, rep, 1, t]
 	heads := b.Reshape(b.Transpose(ctx, 2, 0, 1, 3), 0, d.Heads*d.HeadDim) // [n, H·hd]
 	_, attnResid := d.AttnOut(g, lw, heads)
 	mid := b.Add(hidden, attnResid)
 	out := b.Add(mid, d.MLPBlock(g, lw, mid))
 
-	last := b.Slice(scores, []int64{-1}, []int64{math.MaxInt64}, []int64{2}) // [KVH, rep, 1, t]
 	lastRow := func(x *graph.Value) *graph.Value { return b.Slice(x, []int64{-1}, []int64{math.MaxInt64}, []int64{0}) }
 	b.Output(out, OutOutput)
 	b.Output(keys, OutPresentK)
@@ -124,7 +121,7 @@ func (d Decoder) TailGraph(ws *weights.Store, l int) (*graph.Model, error) {
 // final position: heads [g, heads·headDim], attn and update [g, hidden].
 func (d Decoder) RecomputeGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	dt := ws.DType()
-	g := NewMixed(fmt.Sprintf("recompute%d", l), dt, d.MatMul)
+	g := d.graph(fmt.Sprintf("recompute%d", l), dt)
 	b := g.B
 	lw, err := d.DeclareLayer(ws, b, l, true)
 	if err != nil {
@@ -140,15 +137,7 @@ func (d Decoder) RecomputeGraph(ws *weights.Store, l int) (*graph.Model, error) 
 	h := lw.InputNorm.Apply(g, hidden)
 	q, k, v := d.QKV(g, lw, h, cos, sin) // q [KVH, rep, s, hd]; k, v [KVH, s, hd]
 	kT := b.Unsqueeze(b.Transpose(k, 0, 2, 1), 1)
-	scores := b.Add(d.Logits(g, q, kT), mask) // [KVH, rep, s, s]
-
-	// knocked[g, 1, 1, i, j] = knock[g, j] && last_row[i]
-	knocked := b.Op("And", []*graph.Value{b.Unsqueeze(knock, 1, 2, 3), lastRow})
-	negInf := b.Scalar(dt, math.Inf(-1))
-	zero := b.Scalar(dt, 0)
-	scores = b.Add(b.Unsqueeze(scores, 0), b.Where(knocked, negInf, zero)) // [g, KVH, rep, s, s]
-	probs := b.Softmax(scores, -1)
-	ctx := b.MatMul(probs, b.Unsqueeze(v, 0, 2))                                 // [g, KVH, rep, s, hd]
+	ctx := d.recomputeAttention(g, q, kT, v, mask, knock, lastRow)               // [g, KVH, rep, s, hd]
 	heads := b.Reshape(b.Transpose(ctx, 0, 3, 1, 2, 4), 0, 0, d.Heads*d.HeadDim) // [g, s, H·hd]
 	proj, attnResid := d.AttnOut(g, lw, b.Reshape(heads, -1, d.Heads*d.HeadDim))
 	attn := reshapeLead(b, proj, heads, d.Hidden)

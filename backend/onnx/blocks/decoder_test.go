@@ -232,8 +232,13 @@ func TestLayerGraph(t *testing.T) {
 	rt := runtime(t)
 	const T, prefill = 7, 4
 	for name, d := range testDecoders() {
-		for _, window := range []int{0, 3} {
-			t.Run(fmt.Sprintf("%s/window %d", name, window), func(t *testing.T) {
+		for _, c := range []struct {
+			window int
+			budget int64
+		}{{0, 0}, {3, 0}, {0, 1}, {3, 1}, {3, 2 * 4 * T}} {
+			window := c.window
+			d.AttnBudget = c.budget
+			t.Run(fmt.Sprintf("%s/window %d budget %d", name, window, c.budget), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(7, uint64(window)))
 				tl := newTestLayer(rng, d)
 				ws := checkpointOf(t, tl.tensors)
@@ -282,50 +287,53 @@ func TestTailAndRecompute(t *testing.T) {
 	rt := runtime(t)
 	const T = 6
 	for name, d := range testDecoders() {
-		t.Run(name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(11, 12))
-			tl := newTestLayer(rng, d)
-			ws := checkpointOf(t, tl.tensors)
-			x := randn(rng, 1, T, d.Hidden)
-			cos, sin := ropeOf(T, int(d.HeadDim))
-			allowed := causalWindow(0)
-			base := tl.forward(x.data, cos, sin, allowed, nil)
-			knocked := tl.forward(x.data, cos, sin, allowed, map[int]bool{1: true, 4: true})
-			hid, hw := int(d.Hidden), int(d.Heads*d.HeadDim)
-			last := func(v []float64, width int) []float64 { return v[(T-1)*width : T*width] }
+		for _, budget := range []int64{0, 1, 2 * 2 * 4 * T} {
+			d.AttnBudget = budget
+			t.Run(fmt.Sprintf("%s/budget %d", name, budget), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(11, 12))
+				tl := newTestLayer(rng, d)
+				ws := checkpointOf(t, tl.tensors)
+				x := randn(rng, 1, T, d.Hidden)
+				cos, sin := ropeOf(T, int(d.HeadDim))
+				allowed := causalWindow(0)
+				base := tl.forward(x.data, cos, sin, allowed, nil)
+				knocked := tl.forward(x.data, cos, sin, allowed, map[int]bool{1: true, 4: true})
+				hid, hw := int(d.Hidden), int(d.Heads*d.HeadDim)
+				last := func(v []float64, width int) []float64 { return v[(T-1)*width : T*width] }
 
-			tail, err := d.TailGraph(ws, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			heads := append(append([]float64(nil), last(base.heads, hw)...), last(knocked.heads, hw)...)
-			got := runModel(t, rt, tail, map[string]tensor{
-				InHeads: {shape: []int64{2, int64(hw)}, data: heads},
-				InResid: {shape: []int64{1, int64(hid)}, data: last(x.data, hid)},
-			}, OutAttn, OutUpdate)
-			wantAttn := append(append([]float64(nil), last(base.attn, hid)...), last(knocked.attn, hid)...)
-			near(t, "tail attn", got[OutAttn], wantAttn, 1e-10)
-			wantUpdate := append(subtract(last(base.out, hid), last(x.data, hid)), subtract(last(knocked.out, hid), last(x.data, hid))...)
-			near(t, "tail update", got[OutUpdate], wantUpdate, 1e-10)
+				tail, err := d.TailGraph(ws, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				heads := append(append([]float64(nil), last(base.heads, hw)...), last(knocked.heads, hw)...)
+				got := runModel(t, rt, tail, map[string]tensor{
+					InHeads: {shape: []int64{2, int64(hw)}, data: heads},
+					InResid: {shape: []int64{1, int64(hid)}, data: last(x.data, hid)},
+				}, OutAttn, OutUpdate)
+				wantAttn := append(append([]float64(nil), last(base.attn, hid)...), last(knocked.attn, hid)...)
+				near(t, "tail attn", got[OutAttn], wantAttn, 1e-10)
+				wantUpdate := append(subtract(last(base.out, hid), last(x.data, hid)), subtract(last(knocked.out, hid), last(x.data, hid))...)
+				near(t, "tail update", got[OutUpdate], wantUpdate, 1e-10)
 
-			rec, err := d.RecomputeGraph(ws, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			knock := make([]float64, 2*T) // group 0 empty, group 1 = {1, 4}
-			knock[T+1], knock[T+4] = 1, 1
-			lastRow := make([]float64, T)
-			lastRow[T-1] = 1
-			got = runModelBool(t, rt, rec, map[string]tensor{
-				InHidden: x, InCos: {shape: []int64{T, d.HeadDim}, data: cos}, InSin: {shape: []int64{T, d.HeadDim}, data: sin},
-				InMask: maskOf(0, T, allowed),
-			}, map[string]tensor{
-				InKnock: {shape: []int64{2, T}, data: knock}, InLastRow: {shape: []int64{T, 1}, data: lastRow},
-			}, OutHeads, OutAttn, OutUpdate)
-			near(t, "recompute heads", got[OutHeads], heads, 1e-10)
-			near(t, "recompute attn", got[OutAttn], wantAttn, 1e-10)
-			near(t, "recompute update", got[OutUpdate], wantUpdate, 1e-10)
-		})
+				rec, err := d.RecomputeGraph(ws, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				knock := make([]float64, 2*T) // group 0 empty, group 1 = {1, 4}
+				knock[T+1], knock[T+4] = 1, 1
+				lastRow := make([]float64, T)
+				lastRow[T-1] = 1
+				got = runModelBool(t, rt, rec, map[string]tensor{
+					InHidden: x, InCos: {shape: []int64{T, d.HeadDim}, data: cos}, InSin: {shape: []int64{T, d.HeadDim}, data: sin},
+					InMask: maskOf(0, T, allowed),
+				}, map[string]tensor{
+					InKnock: {shape: []int64{2, T}, data: knock}, InLastRow: {shape: []int64{T, 1}, data: lastRow},
+				}, OutHeads, OutAttn, OutUpdate)
+				near(t, "recompute heads", got[OutHeads], heads, 1e-10)
+				near(t, "recompute attn", got[OutAttn], wantAttn, 1e-10)
+				near(t, "recompute update", got[OutUpdate], wantUpdate, 1e-10)
+			})
+		}
 	}
 }
 

@@ -24,6 +24,22 @@ func New(name string, dt graph.DType) G {
 	return G{B: graph.New(name, Opset), DT: dt}
 }
 
+// Options are how a model's graphs are built, chosen by the runtime for
+// the device and the memory it has; the zero value computes every
+// attention at once.
+type Options struct {
+	// AttnBudget bounds the attention scores one block of queries holds
+	// (G.AttnBudget).
+	AttnBudget int64
+}
+
+// NewWith is New with options.
+func NewWith(name string, dt graph.DType, o Options) G {
+	g := New(name, dt)
+	g.AttnBudget = o.AttnBudget
+	return g
+}
+
 // NewMixed starts a graph whose matrix products run in matDT (0: dt).
 func NewMixed(name string, dt, matDT graph.DType) G {
 	g := New(name, dt)

@@ -14,8 +14,14 @@ import (
 // (cu_seqlens) as one masked attention, e.g. Qwen2.5-VL's window attention
 // over its window-ordered patches.
 func (g G) SegmentMask(ids *graph.Value) *graph.Value {
+	return g.segmentRows(ids, ids)
+}
+
+// segmentRows is the rows of a segment mask for queries with ids rows [n]
+// against keys with ids keys [t]: [n, t].
+func (g G) segmentRows(rows, keys *graph.Value) *graph.Value {
 	b := g.B
-	same := b.Op("Equal", []*graph.Value{b.Unsqueeze(ids, 1), b.Unsqueeze(ids, 0)})
+	same := b.Op("Equal", []*graph.Value{b.Unsqueeze(rows, 1), b.Unsqueeze(keys, 0)})
 	return b.Where(same, g.Scalar(0), g.Scalar(math.Inf(-1)))
 }
 

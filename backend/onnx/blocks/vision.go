@@ -30,11 +30,20 @@ type ViTBlock struct {
 // HeadDim is the width of one attention head.
 func (v ViTBlock) HeadDim() int64 { return v.Hidden / v.Heads }
 
+// Mask says which keys each query of a ViT block sees: Additive, an
+// additive [p, p] mask (0 where a query sees a key, −inf elsewhere), or
+// Segments, int64 ids [p] where query i sees key j when their ids are
+// equal (SegmentMask's block-diagonal attention, built one block of
+// queries at a time); the zero Mask lets every query see every key.
+type Mask struct {
+	Additive, Segments *graph.Value
+}
+
 // Apply runs the block on x [p, hidden]. cos and sin, when not nil, are
 // rotary tables [p, 1, headDim] (2-D rotary embeddings, applied to q and
-// k); mask, when not nil, is an additive [p, p] mask (block-diagonal per
-// image or per window).
-func (v ViTBlock) Apply(g G, x, cos, sin, mask *graph.Value) *graph.Value {
+// k); mask restricts the attention (per image or per window). The
+// attention is computed in blocks of queries under g.AttnBudget.
+func (v ViTBlock) Apply(g G, x, cos, sin *graph.Value, mask Mask) *graph.Value {
 	b := g.B
 	hd := v.HeadDim()
 	h := v.Norm1.Apply(g, x)
@@ -54,12 +63,20 @@ func (v ViTBlock) Apply(g G, x, cos, sin, mask *graph.Value) *graph.Value {
 	q = b.Transpose(q, 1, 0, 2) // [heads, p, hd]
 	k = b.Transpose(k, 1, 2, 0) // [heads, hd, p]
 	val = b.Transpose(val, 1, 0, 2)
-	scores := b.Mul(b.MatMul(q, k), g.Scalar(1/math.Sqrt(float64(hd))))
-	if mask != nil {
-		scores = b.Add(scores, mask)
-	}
-	probs := b.Softmax(scores, -1)
-	ctx := b.Reshape(b.Transpose(b.MatMul(probs, val), 1, 0, 2), 0, v.Hidden) // [p, hidden]
+	scale := 1 / math.Sqrt(float64(hd))
+	perRow := b.Mul(b.ConstInt64(nil, v.Heads), Dim(g, x, 0))
+	attn := g.Attention(q, val, perRow, func(bk Block) *graph.Value {
+		s := bk.G.B
+		scores := s.Mul(s.MatMul(bk.Q, k), bk.G.Scalar(scale))
+		switch {
+		case mask.Additive != nil:
+			scores = s.Add(scores, bk.Rows(mask.Additive, 0, 0))
+		case mask.Segments != nil:
+			scores = s.Add(scores, bk.G.segmentRows(bk.EdgeRows(mask.Segments, 0), mask.Segments))
+		}
+		return scores
+	})
+	ctx := b.Reshape(b.Transpose(attn, 1, 0, 2), 0, v.Hidden) // [p, hidden]
 	x = b.Add(x, g.Linear(ctx, v.Proj, v.ProjBias))
 	return b.Add(x, v.MLP.Apply(g, v.Norm2.Apply(g, x)))
 }

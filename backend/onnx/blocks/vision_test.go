@@ -56,8 +56,12 @@ func TestViTBlock(t *testing.T) {
 	hd := hidden / heads
 	for _, fused := range []bool{true, false} {
 		for _, rope := range []bool{true, false} {
-			for _, masked := range []bool{false, true} {
-				t.Run(fmt.Sprintf("fused %v rope %v mask %v", fused, rope, masked), func(t *testing.T) {
+			for _, mc := range []struct {
+				masked, segments bool
+				budget           int64
+			}{{false, false, 0}, {true, false, 0}, {true, true, 0}, {false, false, 3 * heads * p}, {true, false, 3 * heads * p}, {true, true, 3 * heads * p}, {true, true, 1}} {
+				masked := mc.masked
+				t.Run(fmt.Sprintf("fused %v rope %v mask %v segments %v budget %d", fused, rope, masked, mc.segments, mc.budget), func(t *testing.T) {
 					rng := rand.New(rand.NewPCG(21, 22))
 					x := randn(rng, 1, p, hidden)
 					n1, n2, n1b, n2b := randn(rng, 0.3, hidden), randn(rng, 0.3, hidden), randn(rng, 0.1, hidden), randn(rng, 0.1, hidden)
@@ -74,7 +78,7 @@ func TestViTBlock(t *testing.T) {
 						return tensor{shape: shape, data: tn.data[int64(part)*rows*w : int64(part+1)*rows*w]}
 					}
 
-					g := New("vit", graph.Float64)
+					g := NewWith("vit", graph.Float64, Options{AttnBudget: mc.budget})
 					b := g.B
 					blk := ViTBlock{
 						Hidden: hidden, Heads: heads,
@@ -91,7 +95,8 @@ func TestViTBlock(t *testing.T) {
 						blk.QBias, blk.KBias, blk.VBias = weight(b, "qb", slice(qkvB, 0)), weight(b, "kb", slice(qkvB, 1)), weight(b, "vb", slice(qkvB, 2))
 					}
 					inputs := map[string]tensor{"x": x}
-					var cos, sin, mask *graph.Value
+					var cos, sin *graph.Value
+					var mask Mask
 					var cosT, sinT []float64
 					if rope {
 						c32, s32 := VisionRope2D(hd, 1, 4, 2, 2)
@@ -103,13 +108,23 @@ func TestViTBlock(t *testing.T) {
 						cos, sin = b.Input("cos", graph.Float64, p, 1, hd), b.Input("sin", graph.Float64, p, 1, hd)
 					}
 					var allowed func(i, j int) bool
+					ints := map[string]tensor{}
 					if masked {
 						allowed = func(i, j int) bool { return i/3 == j/3 } // windows of 3, the last partial
-						inputs["mask"] = maskOf(0, p, allowed)
-						mask = b.Input("mask", graph.Float64, p, p)
+						if mc.segments {
+							ints["ids"] = tensor{shape: []int64{p}, data: []float64{0, 0, 0, 1, 1, 1, 2, 2}}
+							mask.Segments = b.Input("ids", graph.Int64, p)
+						} else {
+							inputs["mask"] = maskOf(0, p, allowed)
+							mask.Additive = b.Input("mask", graph.Float64, p, p)
+						}
 					}
 					b.Output(blk.Apply(g, b.Input("x", graph.Float64, p, hidden), cos, sin, mask), "y")
-					got := runGraph(t, rt, b, inputs, "y")["y"]
+					m, err := b.Build()
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := runModelInts(t, rt, m, inputs, ints, "y")["y"]
 					mlp := func(h []float64) []float64 {
 						a := refLinear(h, fc1.data, fc1b.data, hidden, inter)
 						for i := range a {

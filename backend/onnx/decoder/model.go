@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/vlmask/vlmask/backend/onnx/blocks"
 	"github.com/vlmask/vlmask/backend/onnx/graph"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/backend/onnx/weights"
@@ -76,6 +77,9 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 		opts.Session.SharedThreads = true
 	}
 	opts.Session.Config = sessionConfig(opts.Session.Config)
+	if opts.Session.Device.Kind == ort.CPU && !opts.CPUArena {
+		opts.Session.NoCPUArena = true
+	}
 	if opts.KeepHalfWeights {
 		// A half-precision weight is cast in the graph on every run, so
 		// its memory stays half-size; constant folding would precompute
@@ -97,6 +101,8 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 		return nil, fmt.Errorf("matrix products in %v: %w", opts.MatMul, ErrUnsupported)
 	}
 	spec.Decoder.MatMul = opts.MatMul
+	avail, known := availableMemory()
+	spec.Decoder.AttnBudget = attnBudget(opts, avail, known)
 	if len(spec.Layers) == 0 {
 		set.Close()
 		return nil, fmt.Errorf("%s: the spec has no decoder layers", spec.Family)
@@ -158,7 +164,8 @@ func (m *Model) load(opts Options) error {
 		// The vision tower always computes in float32: ORT has no float64
 		// Erf kernel, and the analysis never looks inside the tower.
 		vision := weights.Options{KeepHalf: opts.KeepHalfWeights}
-		if visionGraphs, err = m.spec.Vision.Graphs(weights.NewStoreWith(m.set, graph.Float32, vision)); err != nil {
+		graphs := blocks.Options{AttnBudget: m.spec.Decoder.AttnBudget}
+		if visionGraphs, err = m.spec.Vision.Graphs(weights.NewStoreWith(m.set, graph.Float32, vision), graphs); err != nil {
 			return err
 		}
 	}

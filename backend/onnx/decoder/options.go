@@ -32,6 +32,17 @@ type Options struct {
 	// Recompute also builds the brute-force recompute sessions
 	// (LayerProbe.Recompute).
 	Recompute bool
+	// AttnBudget bounds the attention scores one block of queries holds in
+	// the vision tower, the layers' prefill and the recompute graphs
+	// (blocks.G.AttnBudget): 0 chooses it from the memory available on the
+	// CPU and leaves CUDA's attention whole; negative never blocks.
+	AttnBudget int64
+	// CPUArena keeps an ONNX Runtime memory arena per session on the CPU,
+	// as ONNX Runtime does by default. Off, a run's activations are freed
+	// when it ends: with one session per layer, arenas kept the sum of
+	// every layer's largest run (12 GB of a 20 GB peak for a 2B model and
+	// a 1024×1024 image).
+	CPUArena bool
 	// Progress, when set, hears how many of the model's sessions exist so
 	// far (done of total), after each one is created: the slow part of a
 	// load.

@@ -57,8 +57,9 @@ type Layer struct {
 // them on one preprocessed image.
 type VisionTower interface {
 	// Graphs builds the tower's graphs from a float32 weight store, before
-	// any session exists, so a missing tensor is reported first.
-	Graphs(ws *weights.Store) ([]*graph.Model, error)
+	// any session exists, so a missing tensor is reported first, with the
+	// graph options the runtime chose (blocks.NewWith).
+	Graphs(ws *weights.Store, opts blocks.Options) ([]*graph.Model, error)
 	// Encode runs the tower on one image with the sessions made from
 	// Graphs, in the same order.
 	Encode(ctx context.Context, rt *ort.Runtime, sessions []*ort.Session, im core.Image) (*ImageFeatures, error)

@@ -59,8 +59,8 @@ func newTower(cfg *checkpoint.Config, names tensorNames) (*tower, error) {
 // Input: pixels [patches, 3·patch²] (vittower.PixelRows). Outputs:
 // features [patches, vision hidden] (last_hidden_state) and image_embeds
 // [side², text hidden], the pooled cells row-major.
-func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
-	g := blocks.New("vision", ws.DType())
+func (v *tower) Graphs(ws *weights.Store, opts blocks.Options) ([]*graph.Model, error) {
+	g := blocks.NewWith("vision", ws.DType(), opts)
 	b := g.B
 	w := weights.NewDeclarer(ws, b, "")
 	vw := w.Sub(v.vit.Prefix)

@@ -90,8 +90,8 @@ func (v *tower) featureWidth() int64 { return v.vit.Hidden * int64(len(v.layers)
 // features [tokens, hidden·layers] (the selected hidden states, the class
 // token dropped unless the strategy is "full", concatenated along the
 // width) and image_embeds [tokens, text hidden].
-func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
-	g := blocks.New("vision", ws.DType())
+func (v *tower) Graphs(ws *weights.Store, opts blocks.Options) ([]*graph.Model, error) {
+	g := blocks.NewWith("vision", ws.DType(), opts)
 	b := g.B
 	w := weights.NewDeclarer(ws, b, "")
 	pixels := b.Input(inPixels, g.DT, v.vit.Patches(), v.vit.PatchDim())

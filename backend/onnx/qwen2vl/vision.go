@@ -105,17 +105,17 @@ func (v *tower) anyWindowed() bool {
 // SegmentIDs over the window sizes). Qwen2.5-VL's patches come in window
 // order (Encode permutes them). Output: image_embeds [p/unit, outHidden],
 // in the order of the input patches.
-func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
-	g := blocks.New("vision", ws.DType())
+func (v *tower) Graphs(ws *weights.Store, opts blocks.Options) ([]*graph.Model, error) {
+	g := blocks.NewWith("vision", ws.DType(), opts)
 	b := g.B
 	w := weights.NewDeclarer(ws, b, v.prefix)
 	hd := v.headDim()
 	pixels := b.Input(inPixels, g.DT, "p", v.patchDim())
 	cos := b.Input(inCos, g.DT, "p", hd)
 	sin := b.Input(inSin, g.DT, "p", hd)
-	var windowMask *graph.Value
+	var windows blocks.Mask // each patch's window: attention within it, a block of queries at a time
 	if v.anyWindowed() {
-		windowMask = g.SegmentMask(b.Input(inWindow, graph.Int64, "p"))
+		windows.Segments = b.Input(inWindow, graph.Int64, "p")
 	}
 
 	// Conv3d with stride = kernel over each flattened patch is a Gemm with
@@ -134,9 +134,9 @@ func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
 			Proj: bw.Get("attn.proj.weight", v.hidden, v.hidden), ProjBias: bw.Get("attn.proj.bias", v.hidden),
 			MLP: v.mlp(bw.Sub("mlp.")),
 		}
-		var mask *graph.Value
+		var mask blocks.Mask
 		if v.windowedBlock(i) {
-			mask = windowMask
+			mask = windows
 		}
 		x = block.Apply(g, x, c, s, mask)
 	}

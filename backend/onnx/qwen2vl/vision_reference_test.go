@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/vlmask/vlmask/backend/onnx/blocks"
 	"github.com/vlmask/vlmask/backend/onnx/graph"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
@@ -367,14 +368,7 @@ func softmax(x []float64) {
 // their merged embeddings with the float64 reference.
 func TestVisionTowerReference(t *testing.T) {
 	rt := orttest.Runtime(t)
-	tests := map[string]struct {
-		windowed   bool
-		depth      int
-		fullAtt    []int
-		windowSize int
-		gridH      int
-		gridW      int
-	}{
+	tests := map[string]towerCase{
 		"qwen2_vl portrait":                        {depth: 2, gridH: 10, gridW: 6},
 		"qwen2_vl landscape":                       {depth: 2, gridH: 4, gridW: 12},
 		"qwen2_5_vl portrait, partial windows":     {windowed: true, depth: 4, fullAtt: []int{1, 3}, windowSize: 56, gridH: 14, gridW: 6},
@@ -383,60 +377,79 @@ func TestVisionTowerReference(t *testing.T) {
 		"qwen2_5_vl only full blocks":              {windowed: true, depth: 2, fullAtt: []int{0, 1}, windowSize: 56, gridH: 6, gridW: 10},
 	}
 	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			ref := newRefTower(tc.windowed, tc.depth, tc.fullAtt, tc.windowSize, 1)
-			dir := t.TempDir()
-			ref.write(t, dir, legacyVisionPrefix)
-			set, err := safetensors.OpenDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { set.Close() })
-			tw, err := newTower(ref.config(), legacyVisionPrefix)
-			if err != nil {
-				t.Fatal(err)
-			}
-			graphs, err := tw.Graphs(weights.NewStore(set, graph.Float32))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := rt.NewSession(graphs[0], ort.SessionOptions{OptimizationLevel: ort.OptimizeAll})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-
-			pd := int(tw.patchDim())
-			im := core.Image{PatchDim: pd, GridT: 1, GridH: tc.gridH, GridW: tc.gridW}
-			rng := rand.New(rand.NewPCG(2, 3))
-			x := make([][]float64, im.Patches())
-			for p := range x {
-				x[p] = make([]float64, pd)
-				for j := range x[p] {
-					px := float32(rng.Float64()*4 - 2)
-					x[p][j] = float64(px)
-					im.PixelValues = append(im.PixelValues, px)
-				}
-			}
-			f, err := tw.Encode(context.Background(), rt, []*ort.Session{s}, im)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := ref.forward(x, tc.gridH, tc.gridW)
-			if f.Tokens != len(want) || len(f.Embeds) != len(want)*ref.out {
-				t.Fatalf("%d tokens, %d values; want %d tokens of %d", f.Tokens, len(f.Embeds), len(want), ref.out)
-			}
-			worst, scale := 0.0, 0.0
-			for k, row := range want {
-				for j, w := range row {
-					worst = math.Max(worst, math.Abs(f.Embeds[k*ref.out+j]-w))
-					scale = math.Max(scale, math.Abs(w))
-				}
-			}
-			if tol := 2e-5 * scale; worst > tol {
-				t.Errorf("max |Δ| %.3g over embeddings up to %.3g (tolerance %.3g)", worst, scale, tol)
-			}
-			t.Logf("max |Δ| %.3g over embeddings up to %.3g", worst, scale)
-		})
+		// Budgets: every query at once; one query per block; blocks of a
+		// few rows with a padded last block (windows and blocks cut
+		// across each other).
+		for _, budget := range []int64{0, 1, 1000} {
+			t.Run(fmt.Sprintf("%s, attention budget %d", name, budget), func(t *testing.T) {
+				testVisionTowerReference(t, rt, tc, budget)
+			})
+		}
 	}
+}
+
+// towerCase is one tower shape and image grid of TestVisionTowerReference.
+type towerCase struct {
+	windowed   bool
+	depth      int
+	fullAtt    []int
+	windowSize int
+	gridH      int
+	gridW      int
+}
+
+func testVisionTowerReference(t *testing.T, rt *ort.Runtime, tc towerCase, budget int64) {
+	ref := newRefTower(tc.windowed, tc.depth, tc.fullAtt, tc.windowSize, 1)
+	dir := t.TempDir()
+	ref.write(t, dir, legacyVisionPrefix)
+	set, err := safetensors.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { set.Close() })
+	tw, err := newTower(ref.config(), legacyVisionPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphs, err := tw.Graphs(weights.NewStore(set, graph.Float32), blocks.Options{AttnBudget: budget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := rt.NewSession(graphs[0], ort.SessionOptions{OptimizationLevel: ort.OptimizeAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+
+	pd := int(tw.patchDim())
+	im := core.Image{PatchDim: pd, GridT: 1, GridH: tc.gridH, GridW: tc.gridW}
+	rng := rand.New(rand.NewPCG(2, 3))
+	x := make([][]float64, im.Patches())
+	for p := range x {
+		x[p] = make([]float64, pd)
+		for j := range x[p] {
+			px := float32(rng.Float64()*4 - 2)
+			x[p][j] = float64(px)
+			im.PixelValues = append(im.PixelValues, px)
+		}
+	}
+	f, err := tw.Encode(context.Background(), rt, []*ort.Session{s}, im)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ref.forward(x, tc.gridH, tc.gridW)
+	if f.Tokens != len(want) || len(f.Embeds) != len(want)*ref.out {
+		t.Fatalf("%d tokens, %d values; want %d tokens of %d", f.Tokens, len(f.Embeds), len(want), ref.out)
+	}
+	worst, scale := 0.0, 0.0
+	for k, row := range want {
+		for j, w := range row {
+			worst = math.Max(worst, math.Abs(f.Embeds[k*ref.out+j]-w))
+			scale = math.Max(scale, math.Abs(w))
+		}
+	}
+	if tol := 2e-5 * scale; worst > tol {
+		t.Errorf("max |Δ| %.3g over embeddings up to %.3g (tolerance %.3g)", worst, scale, tol)
+	}
+	t.Logf("max |Δ| %.3g over embeddings up to %.3g", worst, scale)
 }

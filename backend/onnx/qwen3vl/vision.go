@@ -56,12 +56,12 @@ func (v *tower) mergeUnit() int64 { return v.merge * v.merge }
 // headDim] (2-D rotary tables). Outputs: image_embeds [p/4, outHidden] (the
 // patch merger) and deepstack_{i} [p/4, outHidden] for each DeepStack
 // merger, in order.
-func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
+func (v *tower) Graphs(ws *weights.Store, opts blocks.Options) ([]*graph.Model, error) {
 	var err error
 	if v.posTable, err = ws.Float32s(v.prefix+"pos_embed.weight", v.numPos, v.hidden); err != nil {
 		return nil, err
 	}
-	g := blocks.New("vision", ws.DType())
+	g := blocks.NewWith("vision", ws.DType(), opts)
 	b := g.B
 	w := weights.NewDeclarer(ws, b, v.prefix)
 	hd := v.headDim()
@@ -94,7 +94,7 @@ func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
 				FC2: bw.Get("mlp.linear_fc2.weight", v.hidden, v.inter), FC2Bias: bw.Get("mlp.linear_fc2.bias", v.hidden),
 			},
 		}
-		x = block.Apply(g, x, c, s, nil)
+		x = block.Apply(g, x, c, s, blocks.Mask{})
 		if slices.Contains(v.deepstack, int(i)) {
 			m := v.merger(w.Sub(fmt.Sprintf("deepstack_merger_list.%d.", deepstack)), true)
 			b.Output(m.Apply(g, x), fmt.Sprintf("deepstack_%d", deepstack))

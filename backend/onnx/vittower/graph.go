@@ -34,7 +34,7 @@ func (t Tower) HiddenStates(g blocks.G, w *weights.Declarer, pixels *graph.Value
 				FC2: lw.Get("mlp.fc2.weight", t.Hidden, t.Inter), FC2Bias: lw.Get("mlp.fc2.bias", t.Hidden),
 			},
 		}
-		x = block.Apply(g, x, nil, nil, nil)
+		x = block.Apply(g, x, nil, nil, blocks.Mask{})
 		states = append(states, x)
 	}
 	return states

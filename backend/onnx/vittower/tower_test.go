@@ -49,74 +49,80 @@ func randomImage(t Tower, seed uint64) core.Image {
 func TestTowerMatchesReference(t *testing.T) {
 	rt := orttest.Runtime(t)
 	for name, tw := range testTowers() {
-		t.Run(name, func(t *testing.T) {
-			ref := randomWeights(tw, 5)
-			dir := t.TempDir()
-			ref.write(t, dir, testPrefix)
-			set, err := safetensors.OpenDir(dir)
-			if err != nil {
-				t.Fatal(err)
+		for _, budget := range []int64{0, 1, 200} { // all queries at once, one per block, a few per block
+			t.Run(fmt.Sprintf("%s, attention budget %d", name, budget), func(t *testing.T) {
+				testTowerMatchesReference(t, rt, tw, budget)
+			})
+		}
+	}
+}
+
+func testTowerMatchesReference(t *testing.T, rt *ort.Runtime, tw Tower, budget int64) {
+	ref := randomWeights(tw, 5)
+	dir := t.TempDir()
+	ref.write(t, dir, testPrefix)
+	set, err := safetensors.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { set.Close() })
+	g := blocks.NewWith("tower", graph.Float32, blocks.Options{AttnBudget: budget})
+	w := weights.NewDeclarer(weights.NewStore(set, graph.Float32), g.B, testPrefix)
+	pixels := g.B.Input("pixels", graph.Float32, tw.Patches(), tw.PatchDim())
+	states := tw.HiddenStates(g, w, pixels, int(tw.Depth))
+	var outs []string
+	for i, s := range states {
+		outs = append(outs, fmt.Sprintf("state%d", i))
+		g.B.Output(s, outs[i])
+	}
+	g.B.Output(tw.PostNorm(g, w, states[len(states)-1]), "post")
+	outs = append(outs, "post")
+	if err := w.Err(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := g.B.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := rt.NewSession(m, ort.SessionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	im := randomImage(tw, 9)
+	rows, err := tw.PixelRows(im)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := ort.NewTensor(rt, []int64{tw.Patches(), tw.PatchDim()}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	got, err := s.Run([]ort.Named{{Name: "pixels", Value: in}}, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer decoder.CloseAll(got)
+	wide := make([]float64, len(im.PixelValues))
+	for i, x := range im.PixelValues {
+		wide[i] = float64(x)
+	}
+	want := ref.hiddenStates(tw, wide)
+	want = append(want, ref.postNorm(tw, want[len(want)-1]))
+	for i, o := range got {
+		v, err := decoder.Float64s(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v) != len(want[i]) {
+			t.Fatalf("%s: %d values, want %d", outs[i], len(v), len(want[i]))
+		}
+		for k := range v {
+			if d := math.Abs(v[k] - want[i][k]); d > 2e-5*(1+math.Abs(want[i][k])) {
+				t.Fatalf("%s[%d] = %v, want %v (|Δ| %.3g)", outs[i], k, v[k], want[i][k], d)
 			}
-			t.Cleanup(func() { set.Close() })
-			g := blocks.New("tower", graph.Float32)
-			w := weights.NewDeclarer(weights.NewStore(set, graph.Float32), g.B, testPrefix)
-			pixels := g.B.Input("pixels", graph.Float32, tw.Patches(), tw.PatchDim())
-			states := tw.HiddenStates(g, w, pixels, int(tw.Depth))
-			var outs []string
-			for i, s := range states {
-				outs = append(outs, fmt.Sprintf("state%d", i))
-				g.B.Output(s, outs[i])
-			}
-			g.B.Output(tw.PostNorm(g, w, states[len(states)-1]), "post")
-			outs = append(outs, "post")
-			if err := w.Err(); err != nil {
-				t.Fatal(err)
-			}
-			m, err := g.B.Build()
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := rt.NewSession(m, ort.SessionOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			im := randomImage(tw, 9)
-			rows, err := tw.PixelRows(im)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := ort.NewTensor(rt, []int64{tw.Patches(), tw.PatchDim()}, rows)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer in.Close()
-			got, err := s.Run([]ort.Named{{Name: "pixels", Value: in}}, outs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer decoder.CloseAll(got)
-			wide := make([]float64, len(im.PixelValues))
-			for i, x := range im.PixelValues {
-				wide[i] = float64(x)
-			}
-			want := ref.hiddenStates(tw, wide)
-			want = append(want, ref.postNorm(tw, want[len(want)-1]))
-			for i, o := range got {
-				v, err := decoder.Float64s(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(v) != len(want[i]) {
-					t.Fatalf("%s: %d values, want %d", outs[i], len(v), len(want[i]))
-				}
-				for k := range v {
-					if d := math.Abs(v[k] - want[i][k]); d > 2e-5*(1+math.Abs(want[i][k])) {
-						t.Fatalf("%s[%d] = %v, want %v (|Δ| %.3g)", outs[i], k, v[k], want[i][k], d)
-					}
-				}
-			}
-		})
+		}
 	}
 }
 
