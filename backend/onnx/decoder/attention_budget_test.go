@@ -15,9 +15,9 @@ func TestAttnBudget(t *testing.T) {
 		known bool
 		want  int64
 	}{
-		{"cpu, 22 GiB available: a 256th in float32 scores", Options{Session: cpu}, 22 << 30, true, 22 << 20},
+		{"cpu, 8 GiB available: a 1024th in scores", Options{Session: cpu}, 8 << 30, true, 8 << 20},
 		{"cpu, plenty: capped", Options{Session: cpu}, 1 << 40, true, maxAttnBudget},
-		{"cpu, little: floored", Options{Session: cpu}, 1 << 30, true, minAttnBudget},
+		{"cpu, little: floored", Options{Session: cpu}, 512 << 20, true, minAttnBudget},
 		{"cpu, memory unknown", Options{Session: cpu}, 0, false, maxAttnBudget},
 		{"cuda: whole", Options{Session: cuda}, 22 << 30, true, 0},
 		{"asked for", Options{Session: cuda, AttnBudget: 7}, 22 << 30, true, 7},

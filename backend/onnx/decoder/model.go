@@ -78,7 +78,7 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 	}
 	opts.Session.Config = sessionConfig(opts.Session.Config)
 	if opts.Session.Device.Kind == ort.CPU && !opts.CPUArena {
-		opts.Session.NoCPUArena = true
+		opts.Session.SharedCPUArena = true
 	}
 	if opts.KeepHalfWeights {
 		// A half-precision weight is cast in the graph on every run, so

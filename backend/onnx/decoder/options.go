@@ -38,10 +38,11 @@ type Options struct {
 	// CPU and leaves CUDA's attention whole; negative never blocks.
 	AttnBudget int64
 	// CPUArena keeps an ONNX Runtime memory arena per session on the CPU,
-	// as ONNX Runtime does by default. Off, a run's activations are freed
-	// when it ends: with one session per layer, arenas kept the sum of
-	// every layer's largest run (12 GB of a 20 GB peak for a 2B model and
-	// a 1024×1024 image).
+	// as ONNX Runtime does by default. Off, the model's sessions share one
+	// arena (ort.SessionOptions.SharedCPUArena): with one session per
+	// layer, arenas of their own kept the sum of every layer's largest run
+	// (12 GB of a 20 GB peak for a 2B model and a 1024×1024 image), the
+	// shared one the largest single run.
 	CPUArena bool
 	// Progress, when set, hears how many of the model's sessions exist so
 	// far (done of total), after each one is created: the slow part of a

@@ -65,6 +65,9 @@ type api struct {
 	setIntraOpNumThreads             func(sessionOptionsHandle, int32) statusHandle
 	setInterOpNumThreads             func(sessionOptionsHandle, int32) statusHandle
 	disableCPUMemArena               func(sessionOptionsHandle) statusHandle
+	createArenaCfgV2                 func(keys, values unsafe.Pointer, n uintptr, out *arenaCfgHandle) statusHandle
+	releaseArenaCfg                  func(arenaCfgHandle)
+	createAndRegisterAllocator       func(envHandle, memoryInfoHandle, arenaCfgHandle) statusHandle
 	sessionGetInputCount             func(sessionHandle, *uintptr) statusHandle
 	sessionGetOutputCount            func(sessionHandle, *uintptr) statusHandle
 	sessionGetInputName              func(sessionHandle, uintptr, allocatorHandle, *unsafe.Pointer) statusHandle
@@ -177,7 +180,8 @@ func (a *api) bind(slots []uintptr) error {
 	}{
 		{&a.getErrorCode, 1}, {&a.getErrorMessage, 2}, {&a.createEnv, 3},
 		{&a.createSessionFromArray, 8}, {&a.run, 9}, {&a.createSessionOptions, 10},
-		{&a.disableCPUMemArena, 19}, {&a.setSessionGraphOptimizationLevel, 23}, {&a.setIntraOpNumThreads, 24}, {&a.setInterOpNumThreads, 25},
+		{&a.disableCPUMemArena, 19}, {&a.createArenaCfgV2, 164}, {&a.releaseArenaCfg, 157},
+		{&a.createAndRegisterAllocator, 144}, {&a.setSessionGraphOptimizationLevel, 23}, {&a.setIntraOpNumThreads, 24}, {&a.setInterOpNumThreads, 25},
 		{&a.sessionGetInputCount, 30}, {&a.sessionGetOutputCount, 31},
 		{&a.sessionGetInputName, 36}, {&a.sessionGetOutputName, 37},
 		{&a.createTensorAsOrtValue, 48}, {&a.createTensorWithDataAsOrtValue, 49}, {&a.getTensorMutableData, 51},

@@ -105,6 +105,14 @@ type SessionOptions struct {
 	// the sum of all their peaks; without it, a process holds only the
 	// run in progress. Large buffers come from the system on each run.
 	NoCPUArena bool
+	// SharedCPUArena makes the session allocate its CPU activations from
+	// one arena shared by every session of the Runtime that asks for it
+	// (registered in the environment on first use, growing by what an
+	// allocation needs), instead of an arena of its own: many sessions
+	// run one after another then hold the largest single run's memory,
+	// not the sum of their peaks, and keep the arena's speed (a run's
+	// buffers are reused, not faulted in afresh). Ignored with NoCPUArena.
+	SharedCPUArena bool
 }
 
 // Session configuration keys the binding sets.
@@ -137,10 +145,17 @@ func (r *Runtime) configure(h sessionOptionsHandle, opts SessionOptions, externa
 	if err := a.status("set graph optimization level", a.setSessionGraphOptimizationLevel(h, level)); err != nil {
 		return err
 	}
-	if opts.NoCPUArena {
+	config := map[string]string{}
+	switch {
+	case opts.NoCPUArena:
 		if err := a.status("disable the CPU memory arena", a.disableCPUMemArena(h)); err != nil {
 			return err
 		}
+	case opts.SharedCPUArena:
+		if err := r.shareCPUArena(); err != nil {
+			return err
+		}
+		config[configUseEnvAllocators] = "1"
 	}
 	if opts.SharedThreads {
 		if r.sharedThreads == 0 {
@@ -159,7 +174,6 @@ func (r *Runtime) configure(h sessionOptionsHandle, opts SessionOptions, externa
 			return err
 		}
 	}
-	config := map[string]string{}
 	if !opts.Prepacking {
 		config[configDisablePrepacking] = "1"
 	}

@@ -17,6 +17,9 @@ type Runtime struct {
 	cpu           memoryInfoHandle
 	alloc         allocatorHandle
 
+	arenaOnce sync.Once // registers the shared CPU arena (shareCPUArena)
+	arenaErr  error
+
 	mu       sync.RWMutex // read-held while r.cpu is used outside Close
 	closed   bool         // Close was called
 	sessions int          // open sessions; the environment outlives them
