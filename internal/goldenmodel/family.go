@@ -1,6 +1,7 @@
 package goldenmodel
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
@@ -141,6 +142,26 @@ func (f Family) TestHalfPrecision(t *testing.T) {
 				}
 				for _, method := range []core.Method{core.MethodFast, core.MethodRecompute} {
 					CheckKnockoutScaled(t, m, c, method, cfg.StopTokenIDs(), golden.BFloat16Ratio)
+				}
+			})
+		}
+	}
+}
+
+// TestBlockedAttention runs every case with the attention of the vision
+// tower, the prefill and the recompute graphs computed in blocks of
+// queries (decoder.Options.AttnBudget) — one query per block, and a few
+// per block with a padded last one — and checks the forward pass and the
+// complete knockout table, fast and recompute, under the tolerance rule.
+func (f Family) TestBlockedAttention(t *testing.T) {
+	rt := orttest.Runtime(t)
+	for _, budget := range []int64{1, 3000} {
+		for _, c := range f.Cases(t) {
+			t.Run(fmt.Sprintf("budget %d/%s", budget, c.Name), func(t *testing.T) {
+				cfg, m := f.LoadConfigDir(t, rt, c.Checkpoint(), decoder.Options{Recompute: true, AttnBudget: budget})
+				CheckForward(t, m, c)
+				for _, method := range []core.Method{core.MethodFast, core.MethodRecompute} {
+					CheckKnockout(t, m, c, method, cfg.StopTokenIDs())
 				}
 			})
 		}

@@ -15,3 +15,7 @@ func TestGoldenForward(t *testing.T)        { family().TestForward(t) }
 func TestGoldenForwardFloat64(t *testing.T) { family().TestForwardFloat64(t, 2e-6) }
 func TestGoldenKnockout(t *testing.T)       { family().TestKnockout(t) }
 func TestGoldenHalfPrecision(t *testing.T)  { family().TestHalfPrecision(t) }
+
+// TestGoldenBlockedAttention checks every case with the attention computed
+// in blocks of queries (goldenmodel.Family.TestBlockedAttention).
+func TestGoldenBlockedAttention(t *testing.T) { family().TestBlockedAttention(t) }

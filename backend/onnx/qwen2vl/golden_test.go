@@ -34,3 +34,7 @@ func loadDirErr(rt *ort.Runtime, dir string, opts decoder.Options) (*decoder.Mod
 func TestGoldenForward(t *testing.T)        { family().TestForward(t) }
 func TestGoldenForwardFloat64(t *testing.T) { family().TestForwardFloat64(t, 2e-6) }
 func TestGoldenKnockout(t *testing.T)       { family().TestKnockout(t) }
+
+// TestGoldenBlockedAttention checks every case with the attention computed
+// in blocks of queries (goldenmodel.Family.TestBlockedAttention).
+func TestGoldenBlockedAttention(t *testing.T) { family().TestBlockedAttention(t) }

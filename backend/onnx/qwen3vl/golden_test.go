@@ -92,3 +92,7 @@ func TestGoldenHalfPrecision(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenBlockedAttention checks every case with the attention computed
+// in blocks of queries (goldenmodel.Family.TestBlockedAttention).
+func TestGoldenBlockedAttention(t *testing.T) { family().TestBlockedAttention(t) }
