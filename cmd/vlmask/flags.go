@@ -34,6 +34,7 @@ const (
 	flagSkipPerHead          = "skip-per-head"
 	flagSaveAttentionWeights = "save-attention-weights"
 	flagMethod               = "method"
+	flagRecomputeMemory      = "recompute-memory"
 	flagBatchSize            = "batch-size"
 	flagConfig               = "config"
 	flagResume               = "resume"
@@ -189,6 +190,8 @@ func analysisFlags() []cli.Flag {
 			Usage: "add AttentionWeight_Head_N and AttentionWeight_Avg rows (the final query's baseline weight on the masked token)"},
 		&cli.StringFlag{Name: flagMethod, Value: string(core.MethodFast), Category: catRun, EnvVars: envVar(flagMethod),
 			Usage: "fast (exact, from the final query row) or recompute (brute force: rerun the layer per token; for cross-checks)"},
+		&cli.IntFlag{Name: flagRecomputeMemory, Value: run.DefaultRecomputeMemory >> 20, Category: catRun, EnvVars: envVar(flagRecomputeMemory),
+			Usage: "MiB: how much memory beyond the fast method's one batch of --method recompute may hold (it runs as many tokens at once as fit, at least one)"},
 		&cli.IntFlag{Name: flagBatchSize, Value: 8, Category: catRun, EnvVars: envVar(flagBatchSize),
 			Usage: "accepted for compatibility with the original tool; the fast method needs no batching (recompute sizes its batches by memory)"},
 		&cli.StringFlag{Name: flagConfig, Category: catRun, EnvVars: envVar(flagConfig),

@@ -24,6 +24,7 @@ func (a *app) sessionConfig(c *cli.Context, model string) (run.Config, error) {
 	return run.Config{
 		Model: dir, ORTLib: c.String(flagORTLib), Device: c.String(flagDevice),
 		DType: c.String(flagDType), WeightsDType: c.String(flagWeightsDType), TF32: c.Bool(flagTF32),
+		RecomputeMemory:  int64(c.Int(flagRecomputeMemory)) << 20,
 		AllowLongContext: c.Bool(flagAllowLong), Plugins: plugins, Version: version, Logger: a.log,
 	}, nil
 }

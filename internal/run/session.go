@@ -17,6 +17,9 @@ import (
 	"github.com/vlmask/vlmask/hf/processor"
 )
 
+// DefaultRecomputeMemory is Config.RecomputeMemory's default in bytes.
+const DefaultRecomputeMemory = decoder.DefaultRecomputeMemory
+
 // Config says what a Session opens.
 type Config struct {
 	// Model is the checkpoint directory.
@@ -27,6 +30,9 @@ type Config struct {
 	Device string
 	// Recompute also builds the brute-force recompute sessions.
 	Recompute bool
+	// RecomputeMemory bounds one recompute batch's transient memory in
+	// bytes (decoder.Options.RecomputeMemory; 0: its default).
+	RecomputeMemory int64
 	// DType is the matrix products' dtype: float32, bfloat16 or float16
 	// (half precision on CUDA only); empty: the checkpoint's dtype on CUDA,
 	// float32 on the CPU.
@@ -136,7 +142,7 @@ func openWith(rt *ort.Runtime, dev ort.Device, proc *processor.Processor, cfg Co
 	start := time.Now()
 	ck := proc.Config()
 	s := &Session{cfg: cfg, log: log, rt: rt, device: dev, proc: proc, chosen: map[string]pluginChoice{}}
-	opts := decoder.Options{Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, Progress: cfg.LoadProgress, TF32: cfg.TF32}
+	opts := decoder.Options{Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, RecomputeMemory: cfg.RecomputeMemory, Progress: cfg.LoadProgress, TF32: cfg.TF32}
 	if err := precision(cfg.DType, cfg.WeightsDType, ck, dev, &opts); err != nil {
 		return nil, err
 	}

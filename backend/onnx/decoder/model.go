@@ -38,6 +38,10 @@ type Model struct {
 	// place).
 	weights *ort.DeviceWeights
 
+	// recomputeMemory bounds one recompute batch's transient bytes
+	// (Options.RecomputeMemory).
+	recomputeMemory int64
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -107,7 +111,10 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 		set.Close()
 		return nil, fmt.Errorf("%s: the spec has no decoder layers", spec.Family)
 	}
-	m := &Model{rt: rt, set: set, spec: spec, dt: opts.DType, device: opts.Session.Device}
+	if opts.RecomputeMemory <= 0 {
+		opts.RecomputeMemory = DefaultRecomputeMemory
+	}
+	m := &Model{rt: rt, set: set, spec: spec, dt: opts.DType, device: opts.Session.Device, recomputeMemory: opts.RecomputeMemory}
 	if err := m.load(opts); err != nil {
 		m.Close()
 		return nil, err

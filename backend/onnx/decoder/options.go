@@ -32,6 +32,10 @@ type Options struct {
 	// Recompute also builds the brute-force recompute sessions
 	// (LayerProbe.Recompute).
 	Recompute bool
+	// RecomputeMemory bounds, in bytes, the transient memory of one batch
+	// of the brute-force method (LayerProbe.Recompute): its batches hold
+	// as many groups as fit (at least one). 0 means DefaultRecomputeMemory.
+	RecomputeMemory int64
 	// AttnBudget bounds the attention scores one block of queries holds in
 	// the vision tower, the layers' prefill and the recompute graphs
 	// (blocks.G.AttnBudget): 0 chooses it from the memory available on the

@@ -89,10 +89,6 @@ func (p *probe) Tail(ctx context.Context, heads []float64, rows int) (attn, upda
 	return attn, update, nil
 }
 
-// recomputeBudget bounds the attention scores one recompute batch holds
-// (groups × heads × seqLen² values), so long prompts run in several batches.
-const recomputeBudget = 64 << 20
-
 // Recompute reruns the layer once per group with the group's keys hidden
 // from the final query, in batches.
 func (p *probe) Recompute(ctx context.Context, groups [][]int) (heads, attn, update []float64, err error) {
@@ -112,7 +108,7 @@ func (p *probe) Recompute(ctx context.Context, groups [][]int) (heads, attn, upd
 			}
 		}
 	}
-	per := max(1, recomputeBudget/(int(m.spec.Decoder.Heads)*t*t))
+	per := RecomputeBatch(m.spec.Decoder, m.dt, len(m.layers), t, m.recomputeMemory)
 	for start := 0; start < len(groups); start += per {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, err
