@@ -45,7 +45,7 @@ func (d Decoder) RowLayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	pastV := b.Input(InPastV, dt, d.KVHeads, "t", d.HeadDim)
 
 	h := lw.InputNorm.Apply(g, rows)
-	q, k, v := d.QKV(g, lw, h, cos, sin) // q [KVH, rep, b, hd]; k, v [KVH, b, hd]
+	q, k, v := d.QKV(g, lw, h, cos, sin)          // q [KVH, rep, b, hd]; k, v [KVH, b, hd]
 	prefix := func(x *graph.Value) *graph.Value { // [KVH, t, hd] → [KVH, t−1, hd]
 		return b.Slice(x, []int64{0}, []int64{-1}, []int64{1})
 	}
@@ -55,9 +55,9 @@ func (d Decoder) RowLayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	// against each row's own key, one 1×1 product per row, so both go
 	// through the same scaling and soft cap.
 	shared := d.Logits(g, q, b.Unsqueeze(b.Transpose(keys, 0, 2, 1), 1)) // [KVH, rep, b, t−1]
-	ownK := b.Unsqueeze(k, 1, 4)                                          // [KVH, 1, b, hd, 1]
+	ownK := b.Unsqueeze(k, 1, 4)                                         // [KVH, 1, b, hd, 1]
 	own := b.Squeeze(d.Logits(g, b.Unsqueeze(q, 3), ownK), 4)            // [KVH, rep, b, 1]
-	scores := b.Add(b.Concat(-1, shared, own), mask)                      // [KVH, rep, b, t]
+	scores := b.Add(b.Concat(-1, shared, own), mask)                     // [KVH, rep, b, t]
 	probs := b.Softmax(scores, -1)
 	sharedP := b.Slice(probs, []int64{0}, []int64{-1}, []int64{3})
 	ownP := b.Slice(probs, []int64{-1}, []int64{math.MaxInt64}, []int64{3})
