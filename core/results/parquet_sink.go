@@ -43,7 +43,7 @@ type parquetSink struct {
 	wopts    []parquet.WriterOption // a segment's writer options
 	template format.FileMetaData    // schema, created_by and column orders of every segment
 	nmetrics int
-	effect   bool // the effect columns follow the fixed ones
+	effect   bool              // the effect columns follow the fixed ones
 	maxRows  int               // rows per row group
 	columns  [][]parquet.Value // per column, the values of the rows being converted
 
