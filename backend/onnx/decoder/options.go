@@ -32,6 +32,10 @@ type Options struct {
 	// Recompute also builds the brute-force recompute sessions
 	// (LayerProbe.Recompute).
 	Recompute bool
+	// Propagate also builds the row layer sessions that carry alternative
+	// final rows through the later layers (core.Propagator.Propagate, the
+	// propagated knockout's fast path).
+	Propagate bool
 	// Progress, when set, hears how many of the model's sessions exist so
 	// far (done of total), after each one is created: the slow part of a
 	// load.
