@@ -255,6 +255,14 @@ func (t *stepTracker) LayerDone(step, layer, numLayers int) {
 	}
 }
 
+var _ core.EffectObserver = (*stepTracker)(nil)
+
+func (t *stepTracker) EffectLayerDone(step, layer, numLayers int) {
+	if eo, ok := t.inner.(core.EffectObserver); ok {
+		eo.EffectLayerDone(step, layer, numLayers)
+	}
+}
+
 func (t *stepTracker) Stage(what string) {
 	if so, ok := t.inner.(core.StageObserver); ok {
 		so.Stage(what)
