@@ -14,10 +14,10 @@ import (
 // row on (core.Propagator), asked for the propagated knockout.
 var ErrNoPropagation = errors.New("the model does not support the propagated knockout")
 
-// effectBudget bounds the logits one Propagate call returns (rows × vocab
-// float64 values): a 2B model's 151,936-token vocabulary gives 220 rows a
-// call.
-const effectBudget = 32 << 20
+// effectHeadBudget bounds the logits of one head product of Propagate
+// (rows × vocab float64 values): a 2B model's 151,936-token vocabulary
+// gives 110 rows a product.
+const effectHeadBudget = 16 << 20
 
 // effectChunk is the fewest rows one goroutine scores: each costs about
 // vocab exponentials.
@@ -97,11 +97,14 @@ func (st *stepRun) propagated(ctx context.Context, seq Sequence, logits []float6
 			return 0, fmt.Errorf("effect: %d layers observed of %d", len(st.effect.layers), L)
 		}
 		last := st.effect.layers[L-1]
-		out, err := prop.Propagate(ctx, PropagateRequest{From: L, Rows: plus(last.input, last.update[:spec.Hidden]), Blocked: [][]int{nil}, BlockUntil: L})
+		err := prop.Propagate(ctx, PropagateRequest{From: L, Rows: plus(last.input, last.update[:spec.Hidden]), Blocked: [][]int{nil}, BlockUntil: L,
+			Each: func(_ int, out *Propagated) error {
+				base = newOutputBaseline(logits, slices.Clone(out.Normed), target)
+				return nil
+			}})
 		if err != nil {
 			return 0, fmt.Errorf("effect baseline: %w", err)
 		}
-		base = newOutputBaseline(logits, out.Normed, target)
 	}
 	var written int64
 	nextra := len(st.plan.extra)
@@ -156,8 +159,7 @@ func (st *stepRun) effects(ctx context.Context, prop Propagator, base *outputBas
 			if err != nil {
 				return nil, nil, err
 			}
-			vocab := len(out.Logits)
-			effects[gi], cosines[gi] = base.score(out.Logits, out.Normed, make([]float64, vocab), make([]float64, vocab))
+			effects[gi], cosines[gi] = base.score(out.Logits, out.Normed, make([]float64, len(out.Logits)))
 		}
 		return effects, cosines, nil
 	}
@@ -175,28 +177,34 @@ func (st *stepRun) effects(ctx context.Context, prop Propagator, base *outputBas
 			todo = append(todo, gi)
 		}
 	}
-	per := max(1, effectBudget/max(spec.Vocab, 1))
-	for start := 0; start < len(todo); start += per {
-		chunk := todo[start:min(start+per, len(todo))]
-		req := PropagateRequest{From: from + 1, BlockUntil: until, Rows: make([]float64, 0, len(chunk)*hidden)}
-		for _, gi := range chunk {
-			req.Rows = append(req.Rows, plus(layer.input, layer.update[(gi+1)*hidden:(gi+2)*hidden])...)
-			req.Blocked = append(req.Blocked, st.groups[gi].Positions)
+	if len(todo) == 0 {
+		return effects, cosines, nil
+	}
+	// Every group's row through the later layers as one batch; the head's
+	// output scored as it comes, a bounded number of rows at a time.
+	req := PropagateRequest{From: from + 1, BlockUntil: until, Rows: make([]float64, 0, len(todo)*hidden),
+		HeadRows: max(1, effectHeadBudget/max(spec.Vocab, 1))}
+	for _, gi := range todo {
+		req.Rows = append(req.Rows, plus(layer.input, layer.update[(gi+1)*hidden:(gi+2)*hidden])...)
+		req.Blocked = append(req.Blocked, st.groups[gi].Positions)
+	}
+	req.Each = func(first int, out *Propagated) error {
+		n := len(out.Normed) / hidden
+		vocab := len(out.Logits) / max(n, 1)
+		if n == 0 || first+n > len(todo) || n*hidden != len(out.Normed) || n*vocab != len(out.Logits) {
+			return fmt.Errorf("propagate: %d logits and %d normed values for rows %d… of %d", len(out.Logits), len(out.Normed), first, len(todo))
 		}
-		out, err := prop.Propagate(ctx, req)
-		if err != nil {
-			return nil, nil, err
-		}
-		vocab := len(out.Logits) / len(chunk)
-		if vocab*len(chunk) != len(out.Logits) || len(out.Normed) != len(chunk)*hidden {
-			return nil, nil, fmt.Errorf("propagate: %d logits and %d normed values for %d rows", len(out.Logits), len(out.Normed), len(chunk))
-		}
-		forEachChunk(len(chunk), effectChunk, func(lo, hi int) {
-			scratch, exps := make([]float64, vocab), make([]float64, vocab)
+		forEachChunk(n, effectChunk, func(lo, hi int) {
+			exps := make([]float64, vocab)
 			for i := lo; i < hi; i++ {
-				effects[chunk[i]], cosines[chunk[i]] = base.score(out.Logits[i*vocab:(i+1)*vocab], out.Normed[i*hidden:(i+1)*hidden], scratch, exps)
+				gi := todo[first+i]
+				effects[gi], cosines[gi] = base.score(out.Logits[i*vocab:(i+1)*vocab], out.Normed[i*hidden:(i+1)*hidden], exps)
 			}
 		})
+		return nil
+	}
+	if err := prop.Propagate(ctx, req); err != nil {
+		return nil, nil, err
 	}
 	return effects, cosines, nil
 }

@@ -18,9 +18,9 @@ type outputBaseline struct {
 
 func newOutputBaseline(logits, normed []float64, target int) *outputBaseline {
 	b := &outputBaseline{target: target, logp: make([]float64, len(logits)), p: make([]float64, len(logits)), normed: normed}
-	logSoftmax(b.logp, logits, nil)
-	for i, x := range b.logp {
-		b.p[i] = math.Exp(x)
+	inv := 1 / logSoftmax(b.logp, logits, b.p)
+	for i := range b.p {
+		b.p[i] *= inv // as score computes p′, so that an unchanged output scores exactly 0
 	}
 	b.unit = unit(normed)
 	return b
@@ -32,7 +32,9 @@ func newOutputBaseline(logits, normed []float64, target int) *outputBaseline {
 func logSoftmax(dst, z, exps []float64) float64 {
 	peak := math.Inf(-1)
 	for _, x := range z {
-		peak = math.Max(peak, x)
+		if x > peak {
+			peak = x
+		}
 	}
 	var sum float64
 	for i, x := range z {
@@ -70,23 +72,36 @@ func unit(x []float64) []float64 {
 // score measures a blocked output — logits z′ and normed hidden state h′ —
 // against the baseline (the golden README's "Propagated knockout"), and
 // returns the cosine distance of h′ to h as well (½‖ĥ − ĥ′‖², exactly 0 for
-// identical vectors). scratch and exps hold len(z′) values each.
-func (b *outputBaseline) score(z, normed, scratch, exps []float64) (results.Effect, float64) {
-	logp := scratch
-	sum := logSoftmax(logp, z, exps)
-	var kl, tv float64
-	for i, lp := range b.logp {
-		if p := b.p[i]; p > 0 {
-			kl += p * (lp - logp[i])
-		}
-		tv += math.Abs(b.p[i] - exps[i]/sum)
-	}
+// identical vectors). exps holds len(z′) values of scratch. Three passes
+// over the vocabulary: the peak, argmax and rank; the exponentials and
+// their sum; the KL and TV terms, with log p′ = (z′ − peak) − log Σ as
+// log_softmax computes it.
+func (b *outputBaseline) score(z, normed, exps []float64) (results.Effect, float64) {
 	g := b.target
-	rank := 0
-	for _, x := range z {
-		if x > z[g] {
+	zg := z[g]
+	peak, best, rank := z[0], 0, 0
+	for i, x := range z {
+		if x > peak {
+			peak, best = x, i
+		}
+		if x > zg {
 			rank++
 		}
+	}
+	var sum float64
+	for i, x := range z {
+		e := math.Exp(x - peak)
+		exps[i] = e
+		sum += e
+	}
+	logSum, inv := math.Log(sum), 1/sum
+	var kl, tv float64
+	for i, lp := range b.logp {
+		p := b.p[i]
+		if p > 0 {
+			kl += p * (lp - ((z[i] - peak) - logSum))
+		}
+		tv += math.Abs(p - exps[i]*inv)
 	}
 	var l2, cos float64
 	u := unit(normed)
@@ -97,7 +112,7 @@ func (b *outputBaseline) score(z, normed, scratch, exps []float64) (results.Effe
 		cos += c * c
 	}
 	return results.Effect{
-		KL: kl, DLogP: logp[g] - b.logp[g], TV: tv / 2,
-		ArgmaxChanged: Argmax(z) != g, Rank: rank, FinalHiddenL2: math.Sqrt(l2),
+		KL: kl, DLogP: ((zg - peak) - logSum) - b.logp[g], TV: tv / 2,
+		ArgmaxChanged: best != g, Rank: rank, FinalHiddenL2: math.Sqrt(l2),
 	}, cos / 2
 }

@@ -16,6 +16,12 @@ type PropagateRequest struct {
 	// row's own key). One entry per row.
 	Blocked    [][]int
 	BlockUntil int
+	// HeadRows bounds the rows of one final norm and unembedding product
+	// (0: all rows at once), which bounds the logits held at a time.
+	HeadRows int
+	// Each receives each head product's output, in row order: out holds
+	// rows first … first+n−1. Its slices are reused once Each returns.
+	Each func(first int, out *Propagated) error
 }
 
 // Propagated is the model's output at the final position for each row.
@@ -33,9 +39,10 @@ type Propagator interface {
 	// Propagate runs after a Forward, against the keys and values it
 	// cached for every position but the final one: each row goes through
 	// layers From … NumLayers−1 with its own key and value at the final
-	// position, then through the final norm and the unembedding. It needs
-	// a sequence started with SequenceOptions.PropagateRows.
-	Propagate(ctx context.Context, req PropagateRequest) (*Propagated, error)
+	// position (all rows as one batch), then through the final norm and
+	// the unembedding (HeadRows at a time), whose output goes to req.Each.
+	// It needs a sequence started with SequenceOptions.PropagateRows.
+	Propagate(ctx context.Context, req PropagateRequest) error
 	// BlockedForward is the brute-force reference: a whole new forward of
 	// the sequence's tokens through the ordinary layers, with the final
 	// query's attention to the blocked positions removed at layers from …

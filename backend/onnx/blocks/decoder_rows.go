@@ -52,12 +52,11 @@ func (d Decoder) RowLayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	keys, values := prefix(pastK), prefix(pastV)
 
 	// Logits against the shared keys, one product for every row, and
-	// against each row's own key, one 1×1 product per row, so both go
-	// through the same scaling and soft cap.
-	shared := d.Logits(g, q, b.Unsqueeze(b.Transpose(keys, 0, 2, 1), 1)) // [KVH, rep, b, t−1]
-	ownK := b.Unsqueeze(k, 1, 4)                                         // [KVH, 1, b, hd, 1]
-	own := b.Squeeze(d.Logits(g, b.Unsqueeze(q, 3), ownK), 4)            // [KVH, rep, b, 1]
-	scores := b.Add(b.Concat(-1, shared, own), mask)                     // [KVH, rep, b, t]
+	// against each row's own key, a dot product per row (elementwise: a
+	// batch of 1×1 products costs a kernel call each).
+	shared := d.Logits(g, q, b.Unsqueeze(b.Transpose(keys, 0, 2, 1), 1))                 // [KVH, rep, b, t−1]
+	own := d.scaleLogits(g, b.ReduceSum(b.Mul(q, b.Unsqueeze(k, 1)), []int64{-1}, true)) // [KVH, rep, b, 1]
+	scores := b.Add(b.Concat(-1, shared, own), mask)                                     // [KVH, rep, b, t]
 	probs := b.Softmax(scores, -1)
 	sharedP := b.Slice(probs, []int64{0}, []int64{-1}, []int64{3})
 	ownP := b.Slice(probs, []int64{-1}, []int64{math.MaxInt64}, []int64{3})
@@ -67,4 +66,15 @@ func (d Decoder) RowLayerGraph(ws *weights.Store, l int) (*graph.Model, error) {
 	mid := b.Add(rows, attnResid)
 	b.Output(b.Add(mid, d.MLPBlock(g, lw, mid)), OutOutput)
 	return b.Build()
+}
+
+// scaleLogits scales raw query·key products and applies the soft cap, as
+// Logits does after its product.
+func (d Decoder) scaleLogits(g G, raw *graph.Value) *graph.Value {
+	b := g.B
+	scores := b.Mul(raw, g.Scalar(d.scale()))
+	if d.Softcap > 0 {
+		scores = b.Mul(b.Tanh(b.Mul(scores, g.Scalar(1/d.Softcap))), g.Scalar(d.Softcap))
+	}
+	return scores
 }

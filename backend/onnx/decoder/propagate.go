@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/vlmask/vlmask/backend/onnx/blocks"
+	"github.com/vlmask/vlmask/backend/onnx/graph"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
 	"github.com/vlmask/vlmask/core"
 )
@@ -20,41 +22,43 @@ func (p *probe) FinalInput() []float64 { return p.inputLast }
 // Propagate carries each row of req through layers req.From … L−1 as the
 // final position's hidden state, against the keys and values the last
 // Forward cached for the positions before it, then through the final norm
-// and lm_head. The rows stay in the device's memory from layer to layer;
-// only the logits and normed states come back.
-func (s *sequence) Propagate(ctx context.Context, req core.PropagateRequest) (*core.Propagated, error) {
+// and lm_head, req.HeadRows rows at a time. The rows stay in the device's
+// memory from layer to layer; only the logits and normed states come back.
+func (s *sequence) Propagate(ctx context.Context, req core.PropagateRequest) error {
 	if s.closed {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	m := s.m
 	if m.rowLayers == nil {
-		return nil, fmt.Errorf("propagate: the model was loaded without Options.Propagate: %w", ErrUnsupported)
+		return fmt.Errorf("propagate: the model was loaded without Options.Propagate: %w", ErrUnsupported)
 	}
 	d := int(m.spec.Decoder.Hidden)
 	L, t := len(m.layers), len(s.ids)
 	rows := len(req.Rows) / d
 	switch {
 	case s.done != t:
-		return nil, errors.New("propagate: the sequence has tokens no forward has run yet")
+		return errors.New("propagate: the sequence has tokens no forward has run yet")
 	case rows == 0 || rows*d != len(req.Rows):
-		return nil, fmt.Errorf("propagate: %d values are not rows of %d", len(req.Rows), d)
+		return fmt.Errorf("propagate: %d values are not rows of %d", len(req.Rows), d)
 	case len(req.Blocked) != rows:
-		return nil, fmt.Errorf("propagate: %d blocked sets for %d rows", len(req.Blocked), rows)
+		return fmt.Errorf("propagate: %d blocked sets for %d rows", len(req.Blocked), rows)
 	case req.From < 0 || req.From > L || req.BlockUntil > L:
-		return nil, fmt.Errorf("propagate: layers %d … %d outside 0 … %d", req.From, req.BlockUntil-1, L-1)
+		return fmt.Errorf("propagate: layers %d … %d outside 0 … %d", req.From, req.BlockUntil-1, L-1)
+	case req.Each == nil:
+		return errors.New("propagate: no Each to hand the outputs to")
 	}
 	if err := s.finalIsText(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := checkPositions(req.Blocked, t); err != nil {
-		return nil, err
+		return err
 	}
 
 	var in Inputs
 	defer in.Close()
 	cur, err := in.Add(m.rt, m.dt, []int64{int64(rows), int64(d)}, req.Rows)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	m.traffic.wrote(cur)
 	hd := m.spec.Decoder.HeadDim
@@ -63,7 +67,7 @@ func (s *sequence) Propagate(ctx context.Context, req core.PropagateRequest) (*c
 	for i, tab := range tables {
 		for k, half := range [2][]float32{tab.cos, tab.sin} {
 			if ropes[i][k], err = in.Add32(m.rt, m.dt, []int64{1, hd}, half); err != nil {
-				return nil, err
+				return err
 			}
 			m.traffic.wrote(ropes[i][k])
 		}
@@ -81,14 +85,14 @@ func (s *sequence) Propagate(ctx context.Context, req core.PropagateRequest) (*c
 	}()
 	for l := req.From; l < L; l++ {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		layer := m.spec.Layers[l]
 		key := maskKey{layer.Window, l < req.BlockUntil}
 		mask, ok := masks[key]
 		if !ok {
 			if mask, err = in.Add(m.rt, m.dt, []int64{int64(rows), int64(t)}, s.rowMasks(req.Blocked, t, layer.Window, key.blocked)); err != nil {
-				return nil, err
+				return err
 			}
 			m.traffic.wrote(mask)
 			masks[key] = mask
@@ -98,14 +102,53 @@ func (s *sequence) Propagate(ctx context.Context, req core.PropagateRequest) (*c
 			{Name: blocks.InMask, Value: mask}, {Name: blocks.InPastK, Value: s.pastK[l]}, {Name: blocks.InPastV, Value: s.pastV[l]},
 		}, []ort.Output{{Name: blocks.OutOutput, Device: m.device}})
 		if err != nil {
-			return nil, fmt.Errorf("layer %d rows: %w", l, err)
+			return fmt.Errorf("layer %d rows: %w", l, err)
 		}
 		if owned != nil {
 			owned.Close()
 		}
 		cur, owned = outs[0], outs[0]
 	}
-	return m.finalOutputs(cur)
+	return m.finalChunks(cur, rows, req.HeadRows, req.Each)
+}
+
+// finalChunks runs the final norm and lm_head on hidden [rows, hidden],
+// per rows at a time, handing each chunk's outputs to each in buffers it
+// reuses.
+func (m *Model) finalChunks(hidden *ort.Value, rows, per int, each func(int, *core.Propagated) error) error {
+	if per <= 0 || per >= rows {
+		out, err := m.finalOutputs(hidden)
+		if err != nil {
+			return err
+		}
+		return each(0, out)
+	}
+	all, err := m.host(hidden)
+	if err != nil {
+		return err
+	}
+	d := int(m.spec.Decoder.Hidden)
+	var out core.Propagated
+	for first := 0; first < rows; first += per {
+		n := min(per, rows-first)
+		err := func() error {
+			var in Inputs
+			defer in.Close()
+			hv, err := in.Add(m.rt, m.dt, []int64{int64(n), int64(d)}, all[first*d:(first+n)*d])
+			if err != nil {
+				return err
+			}
+			m.traffic.wrote(hv)
+			return m.finalOutputsInto(hv, &out)
+		}()
+		if err != nil {
+			return err
+		}
+		if err := each(first, &out); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // finalIsText refuses a sequence whose final position is an image token:
@@ -153,23 +196,56 @@ func (s *sequence) rowMasks(blocked [][]int, t, window int, block bool) []float6
 // finalOutputs runs the final norm and lm_head on hidden [rows, hidden]
 // and returns both to the host.
 func (m *Model) finalOutputs(hidden *ort.Value) (*core.Propagated, error) {
+	var p core.Propagated
+	if err := m.finalOutputsInto(hidden, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// finalOutputsInto is finalOutputs into p's slices, grown as needed.
+func (m *Model) finalOutputsInto(hidden *ort.Value, p *core.Propagated) error {
 	host := ort.Device{Kind: ort.CPU}
 	outs, err := m.head.RunBound([]ort.Named{{Name: blocks.InHidden, Value: hidden}},
 		[]ort.Output{{Name: blocks.OutLogits, Device: host}, {Name: blocks.OutNormed, Device: host}})
 	if err != nil {
-		return nil, fmt.Errorf("lm_head: %w", err)
+		return fmt.Errorf("lm_head: %w", err)
 	}
 	defer CloseAll(outs)
 	m.traffic.read(outs[0])
 	m.traffic.read(outs[1])
-	var p core.Propagated
-	if p.Logits, err = Float64s(outs[0]); err != nil {
+	if p.Logits, err = float64sInto(p.Logits, outs[0]); err != nil {
+		return err
+	}
+	p.Normed, err = float64sInto(p.Normed, outs[1])
+	return err
+}
+
+// float64sInto copies a float32 or float64 ORT value into dst as float64,
+// reusing dst's memory when it is large enough.
+func float64sInto(dst []float64, v *ort.Value) ([]float64, error) {
+	dt, err := v.DType()
+	if err != nil {
 		return nil, err
 	}
-	if p.Normed, err = Float64s(outs[1]); err != nil {
-		return nil, err
+	switch dt {
+	case graph.Float32:
+		src, err := ort.Data[float32](v)
+		if err != nil {
+			return nil, err
+		}
+		dst = slices.Grow(dst[:0], len(src))[:len(src)]
+		convert(dst, src)
+		return dst, nil
+	case graph.Float64:
+		src, err := ort.Data[float64](v)
+		if err != nil {
+			return nil, err
+		}
+		return append(dst[:0], src...), nil
+	default:
+		return nil, fmt.Errorf("output dtype %v: %w", dt, ErrUnsupported)
 	}
-	return &p, nil
 }
 
 // BlockedForward is the propagated knockout by brute force: a whole new
