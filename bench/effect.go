@@ -135,17 +135,19 @@ func benchEffect(ctx context.Context, rt *ort.Runtime, layers, runs, bruteSample
 			Note: "one forward pass: every layer over every token, lm_head at the final position"},
 		{Name: "effect_fast", Tokens: effectTokens, Layers: spec.NumLayers, Runs: runs, MedianSeconds: effect,
 			Ratios: map[string]float64{
-				"effect_in_forward_passes":          effect / fwd.median,
-				"goal_in_forward_passes":            goal,
-				"lm_head_share":                     head.median * float64(spec.NumLayers) / effect,
-				"brute_force_over_fast":             bruteAll / effect,
-				"analysis_with_effect_over_without": withEffect.median / local.median,
+				"effect_in_forward_passes":            effect / fwd.median,
+				"effect_in_all_logits_forward_passes": effect / (fwd.median + head.median),
+				"goal_in_forward_passes":              goal,
+				"lm_head_share":                       head.median * float64(spec.NumLayers) / effect,
+				"brute_force_over_fast":               bruteAll / effect,
+				"analysis_with_effect_over_without":   withEffect.median / local.median,
 			},
 			Figures: map[string]float64{"groups": float64(groups), "analysis_without_effect_s": local.median, "analysis_with_effect_s": withEffect.median,
 				"lm_head_all_groups_s": head.median},
 			Note: fmt.Sprintf("run --effect --window 1 over masking-both's %d groups × %d start layers: one analysis step with it minus the same "+
-				"step without; the goal is L/2+2 forward passes; lm_head_share: one lm_head product over the %d groups' rows per start layer, "+
-				"timed alone", groups, spec.NumLayers, groups)},
+				"step without; the goal is L/2+2 forward passes (a forward pass with lm_head at the final position only; "+
+				"all_logits: with lm_head at every position, as model(input_ids) computes it, i.e. plus lm_head over %d rows); lm_head_share: one lm_head product over the %d groups' rows per start layer, "+
+				"timed alone", groups, spec.NumLayers, effectTokens, groups)},
 		{Name: "effect_brute_force", Tokens: effectTokens, Layers: spec.NumLayers, Runs: bruteSamples, MedianSeconds: bruteAll,
 			Figures: map[string]float64{"one_blocked_forward_s": bruteOne, "blocked_forwards": float64(groups * spec.NumLayers)},
 			Note: fmt.Sprintf("--method recompute --effect: one whole blocked forward per group and start layer; %d of the %d timed and "+
