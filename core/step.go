@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/internal/parallel"
 	"github.com/vlmask/vlmask/sdk"
 )
 
@@ -174,7 +175,7 @@ func KnockoutVectors(ctx context.Context, p LayerProbe, spec Spec, groups []sdk.
 	case MethodFast, "":
 		v.Heads = make([]float64, (g+1)*width)
 		copy(v.Heads, att.out)
-		forEachChunk(g, knockoutChunk, func(lo, hi int) {
+		parallel.Chunks(g, knockoutChunk, func(lo, hi int) {
 			a := att.withScratch()
 			for i := lo; i < hi; i++ {
 				a.knockout(groups[i].Positions, v.Heads[(i+1)*width:(i+2)*width])
@@ -374,6 +375,11 @@ func (st *stepRun) batches(v *LayerVectors) []sdk.VectorBatch {
 	}
 	return out
 }
+
+// knockoutChunk is the fewest groups one goroutine knocks out: each costs
+// about heads × headDim multiply-adds, so fewer would not pay for the
+// goroutine.
+const knockoutChunk = 64
 
 // classOf maps a variant name to the class metrics ask for.
 func classOf(variant string) sdk.VariantClass {

@@ -8,14 +8,13 @@ import (
 	"io"
 	"maps"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/vlmask/vlmask/internal/parallel"
 )
 
 // parquetBatchRows is how many rows are converted to column values before
@@ -286,7 +285,7 @@ func (s *parquetSink) convert(rows []Row) {
 	for c := range s.columns {
 		s.columns[c] = slices.Grow(s.columns[c][:0], len(rows))[:len(rows)]
 	}
-	forEachRange(len(rows), convertChunkRows, func(lo, hi int) {
+	parallel.Chunks(len(rows), convertChunkRows, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			s.setRow(i, &rows[i])
 		}
@@ -333,27 +332,6 @@ func (s *parquetSink) setRow(i int, r *Row) {
 
 // convertChunkRows is the fewest rows one goroutine converts.
 const convertChunkRows = 1024
-
-// forEachRange splits [0, n) into contiguous ranges of at least minChunk
-// and calls work on each, over up to GOMAXPROCS goroutines, returning when
-// all are done.
-func forEachRange(n, minChunk int, work func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), (n+minChunk-1)/minChunk)
-	if workers <= 1 {
-		work(0, n)
-		return
-	}
-	per := (n + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := 0; lo < n; lo += per {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			work(lo, hi)
-		}(lo, min(lo+per, n))
-	}
-	wg.Wait()
-}
 
 // optionalInt encodes a nullable integer column; -1 is null.
 func optionalInt(v, col int) parquet.Value {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vlmask/vlmask/internal/parallel"
 	"github.com/vlmask/vlmask/sdk"
 )
 
@@ -40,13 +41,15 @@ func (metric) Score(_ context.Context, req sdk.ScoreRequest) (sdk.ScoreResponse,
 	g := len(req.Groups)
 	l2 := make([]float64, len(req.Batches)*g)
 	cos := make([]float64, len(req.Batches)*g)
-	parallel(len(req.Batches), func(bi int) {
-		b := req.Batches[bi]
+	for bi, b := range req.Batches {
 		baseline, masked := b.Float64s()
 		ref := NewBaseline(baseline)
-		for gi := 0; gi < g; gi++ {
-			l2[bi*g+gi], cos[bi*g+gi] = ref.Distances(masked[gi*b.Dim : (gi+1)*b.Dim])
-		}
-	})
+		// The groups of a batch over the cores, a chunk about 16k values.
+		parallel.Chunks(g, max(1, (1<<14)/max(b.Dim, 1)), func(lo, hi int) {
+			for gi := lo; gi < hi; gi++ {
+				l2[bi*g+gi], cos[bi*g+gi] = ref.Distances(masked[gi*b.Dim : (gi+1)*b.Dim])
+			}
+		})
+	}
 	return sdk.ScoreResponse{Columns: []sdk.Column{{Name: ColumnL2, Values64: l2}, {Name: ColumnCosine, Values64: cos}}}, nil
 }

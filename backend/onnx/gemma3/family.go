@@ -17,23 +17,7 @@ func ModelTypes() []checkpoint.Family { return []checkpoint.Family{checkpoint.Ge
 
 // Load reads the checkpoint cfg describes and builds its sessions.
 func Load(rt *ort.Runtime, cfg *checkpoint.Config, opts decoder.Options) (*decoder.Model, error) {
-	if cfg.Family != checkpoint.Gemma3 {
-		return nil, fmt.Errorf("load %s: model_type %q: this family runs %v: %w", cfg.Dir, cfg.ModelType, ModelTypes(), decoder.ErrUnsupported)
-	}
-	set, err := safetensors.OpenDir(cfg.Dir)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := NewSpec(cfg, set)
-	if err != nil {
-		set.Close()
-		return nil, fmt.Errorf("load %s: %w", cfg.Dir, err)
-	}
-	m, err := decoder.Load(rt, set, spec, opts)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", cfg.Dir, err)
-	}
-	return m, nil
+	return decoder.LoadCheckpoint(rt, cfg, opts, ModelTypes(), NewSpec)
 }
 
 // Indexes of the two rotary tables in Spec.Ropes.
@@ -58,7 +42,7 @@ func NewSpec(cfg *checkpoint.Config, set *safetensors.Set) (decoder.Spec, error)
 	if err != nil {
 		return decoder.Spec{}, err
 	}
-	names := probe(set)
+	names := vittower.ProbeNames(set)
 	spec := decoder.Spec{
 		Family: string(cfg.Family),
 		Decoder: blocks.Decoder{
@@ -69,19 +53,19 @@ func NewSpec(cfg *checkpoint.Config, set *safetensors.Set) (decoder.Spec, error)
 			// No attention soft cap: Gemma3Attention never hands
 			// attn_logit_softcapping to its attention function.
 			Scale:  1 / math.Sqrt(tc.QueryPreAttnScalar),
-			Prefix: names.text, Names: blocks.GemmaNames(),
+			Prefix: names.Text, Names: blocks.GemmaNames(),
 		},
 		Ropes: []blocks.RopeTables{
 			globalRope: {InvFreq: global},
 			localRope:  {InvFreq: blocks.RopeInvFreq(tc.RopeLocalTheta, tc.HeadDim, 0)},
 		},
-		Embedding: names.text + "embed_tokens.weight",
+		Embedding: names.Text + "embed_tokens.weight",
 		// Gemma3TextScaledWordEmbedding keeps √hidden in a float32 buffer.
 		EmbedScale: float64(float32(math.Sqrt(float64(tc.HiddenSize)))),
 		// No logit soft cap: Gemma3ForConditionalGeneration's forward
 		// never applies final_logit_softcapping (only the text-only
 		// Gemma3ForCausalLM does).
-		Head:                blocks.Head{Norm: names.text + "norm.weight", Unembed: names.lmHead},
+		Head:                blocks.Head{Norm: names.Text + "norm.weight", Unembed: names.LMHead},
 		ImageTokenID:        cfg.ImageTokenID,
 		BidirectionalImages: true,
 	}
@@ -95,8 +79,8 @@ func NewSpec(cfg *checkpoint.Config, set *safetensors.Set) (decoder.Spec, error)
 			spec.Layers[l] = decoder.Layer{Rope: localRope, Window: tc.SlidingWindow}
 		}
 	}
-	if !set.Has(names.vision + vittower.ProbeTensor) {
-		spec.NoVisionReason = fmt.Sprintf("this checkpoint has no vision tower (no tensor %s)", names.vision+vittower.ProbeTensor)
+	if !set.Has(names.Vision + vittower.ProbeTensor) {
+		spec.NoVisionReason = fmt.Sprintf("this checkpoint has no vision tower (no tensor %s)", names.Vision+vittower.ProbeTensor)
 		return spec, nil
 	}
 	v, err := newTower(cfg, names)

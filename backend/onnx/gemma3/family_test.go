@@ -14,6 +14,7 @@ import (
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/hf/safetensors"
+	"github.com/vlmask/vlmask/internal/familytest"
 )
 
 // specOf loads dir's config and describes it.
@@ -34,7 +35,7 @@ func specOf(t *testing.T, dir string) (decoder.Spec, error) {
 // editText edits config.json's text_config.
 func editText(t *testing.T, dir string, edits map[string]any) {
 	t.Helper()
-	editConfig(t, dir, func(cfg map[string]any) {
+	familytest.EditConfig(t, dir, func(cfg map[string]any) {
 		text := cfg["text_config"].(map[string]any)
 		for k, v := range edits {
 			text[k] = v
@@ -113,7 +114,7 @@ func imagePrompt() *core.Prompt {
 			p.Positions[r] = append(p.Positions[r], int64(i))
 		}
 	}
-	p.Images = []core.Image{randomImage(64, 4)}
+	p.Images = []core.Image{familytest.RandomImage(64, 4)}
 	return p
 }
 
@@ -141,7 +142,7 @@ func TestLayoutsAndNoTower(t *testing.T) {
 	_, m := loadConfigDir(t, rt, tinyCheckpoint(t, 7, nil), decoder.Options{})
 	want := forward(t, m, imagePrompt())
 	nested := tinyCheckpoint(t, 7, nil)
-	rewriteTensors(t, nested, func(ts []safetensors.Tensor) []safetensors.Tensor {
+	familytest.RewriteTensors(t, nested, func(ts []safetensors.Tensor) []safetensors.Tensor {
 		for i := range ts {
 			if n := &ts[i].Name; strings.HasPrefix(*n, "language_model.model.") {
 				*n = "model.language_model." + strings.TrimPrefix(*n, "language_model.model.")
@@ -157,7 +158,7 @@ func TestLayoutsAndNoTower(t *testing.T) {
 	}
 
 	text := tinyCheckpoint(t, 7, nil)
-	rewriteTensors(t, text, func(ts []safetensors.Tensor) []safetensors.Tensor {
+	familytest.RewriteTensors(t, text, func(ts []safetensors.Tensor) []safetensors.Tensor {
 		return slices.DeleteFunc(ts, func(x safetensors.Tensor) bool { return !strings.HasPrefix(x.Name, "language_model.") })
 	})
 	_, m3 := loadConfigDir(t, rt, text, decoder.Options{})
@@ -168,7 +169,7 @@ func TestLayoutsAndNoTower(t *testing.T) {
 	if len(forward(t, m3, p)) != 576 {
 		t.Error("text prompt without a tower")
 	}
-	if _, err := m3.EncodeImage(context.Background(), randomImage(64, 1)); !errors.Is(err, decoder.ErrUnsupported) ||
+	if _, err := m3.EncodeImage(context.Background(), familytest.RandomImage(64, 1)); !errors.Is(err, decoder.ErrUnsupported) ||
 		!strings.Contains(err.Error(), "vision_tower.vision_model.embeddings.patch_embedding.weight") {
 		t.Errorf("EncodeImage: %v", err)
 	}

@@ -14,13 +14,6 @@ import (
 	"github.com/vlmask/vlmask/hf/checkpoint"
 )
 
-// Names of the vision graph's input and outputs.
-const (
-	inPixels    = "pixels"
-	outFeatures = "features"
-	outEmbeds   = "image_embeds"
-)
-
 // tower is Gemma 3's vision side: the SigLIP tower and the projector.
 type tower struct {
 	vit vittower.Tower
@@ -34,15 +27,15 @@ type tower struct {
 var _ decoder.VisionTower = (*tower)(nil)
 
 // newTower reads the SigLIP tower and the projector from the config.
-func newTower(cfg *checkpoint.Config, names tensorNames) (*tower, error) {
-	vit, err := vittower.New(cfg.Vision, names.vision)
+func newTower(cfg *checkpoint.Config, names vittower.Names) (*tower, error) {
+	vit, err := vittower.New(cfg.Vision, names.Vision)
 	if err != nil {
 		return nil, err
 	}
 	if vit.Kind != vittower.SigLIP {
 		return nil, fmt.Errorf("vision_config.model_type %q: Gemma 3 runs a SigLIP tower: %w", cfg.Vision.ModelType, decoder.ErrUnsupported)
 	}
-	v := &tower{vit: vit, outHidden: int64(cfg.Text.HiddenSize), projector: names.projector}
+	v := &tower{vit: vit, outHidden: int64(cfg.Text.HiddenSize), projector: names.Projector}
 	for v.side*v.side < int64(cfg.Projector.TokensPerImage) {
 		v.side++
 	}
@@ -65,7 +58,7 @@ func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
 	w := weights.NewDeclarer(ws, b, "")
 	vw := w.Sub(v.vit.Prefix)
 	hidden := v.vit.Hidden
-	pixels := b.Input(inPixels, g.DT, v.vit.Patches(), v.vit.PatchDim())
+	pixels := b.Input(vittower.InPixels, g.DT, v.vit.Patches(), v.vit.PatchDim())
 	states := v.vit.HiddenStates(g, vw, pixels, int(v.vit.Depth))
 	features := v.vit.PostNorm(g, vw, states[len(states)-1])
 
@@ -77,8 +70,8 @@ func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
 	pw := w.Sub(v.projector)
 	norm := blocks.Norm{Kind: blocks.OffsetRMSNorm, Weight: pw.Get("mm_soft_emb_norm.weight", hidden), Eps: v.vit.Eps}
 	proj := g.As(pw.Get("mm_input_projection_weight", hidden, v.outHidden), g.DT)
-	b.Output(features, outFeatures)
-	b.Output(b.MatMul(norm.Apply(g, pooled), proj), outEmbeds)
+	b.Output(features, vittower.OutFeatures)
+	b.Output(b.MatMul(norm.Apply(g, pooled), proj), vittower.OutEmbeds)
 	if err := w.Err(); err != nil {
 		return nil, err
 	}
@@ -91,30 +84,5 @@ func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
 
 // Encode runs the tower and the projector on one preprocessed image.
 func (v *tower) Encode(ctx context.Context, rt *ort.Runtime, sessions []*ort.Session, im core.Image) (*decoder.ImageFeatures, error) {
-	rows, err := v.vit.PixelRows(im)
-	if err != nil {
-		return nil, err
-	}
-	var in decoder.Inputs
-	defer in.Close()
-	pixels, err := in.Add32(rt, graph.Float32, []int64{v.vit.Patches(), v.vit.PatchDim()}, rows)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	outs, err := sessions[0].Run([]ort.Named{{Name: inPixels, Value: pixels}}, []string{outFeatures, outEmbeds})
-	if err != nil {
-		return nil, fmt.Errorf("vision tower: %w", err)
-	}
-	defer decoder.CloseAll(outs)
-	f := &decoder.ImageFeatures{Tokens: int(v.side * v.side), FeatureWidth: int(v.vit.Hidden)}
-	if f.Features, err = decoder.Float64s(outs[0]); err != nil {
-		return nil, err
-	}
-	if f.Embeds, err = decoder.Float64s(outs[1]); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return v.vit.Encode(ctx, rt, sessions[0], im, int(v.side*v.side), int(v.vit.Hidden))
 }

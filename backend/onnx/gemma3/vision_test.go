@@ -9,6 +9,7 @@ import (
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
 	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/backend/onnx/vittower"
+	"github.com/vlmask/vlmask/internal/familytest"
 )
 
 // TestPoolingAndProjector: the tower's output is the post-normed last
@@ -25,7 +26,7 @@ func TestPoolingAndProjector(t *testing.T) {
 		t.Run(fmt.Sprintf("pool %d", pool), func(t *testing.T) {
 			dir := tinyCheckpoint(t, uint64(i+1), map[string]any{"mm_tokens_per_image": tokens})
 			cfg, m := loadConfigDir(t, rt, dir, decoder.Options{})
-			im := randomImage(64, uint64(i))
+			im := familytest.RandomImage(64, uint64(i))
 			f, err := m.EncodeImage(context.Background(), im)
 			if err != nil {
 				t.Fatal(err)
@@ -33,17 +34,17 @@ func TestPoolingAndProjector(t *testing.T) {
 			if f.Tokens != tokens || f.FeatureWidth != vh {
 				t.Fatalf("%d tokens of width %d, want %d of %d", f.Tokens, f.FeatureWidth, tokens, vh)
 			}
-			tw, err := vittower.New(cfg.Vision, publishedNames().vision)
+			tw, err := vittower.New(cfg.Vision, vittower.PublishedNames().Vision)
 			if err != nil {
 				t.Fatal(err)
 			}
-			states := hiddenStates(t, rt, dir, tw, im)
-			post := layerNorm(states[len(states)-1], tensorF64(t, dir, "vision_tower.vision_model.post_layernorm.weight"),
-				tensorF64(t, dir, "vision_tower.vision_model.post_layernorm.bias"), vh, 1e-6)
+			states := familytest.TowerHiddenStates(t, rt, dir, tw, im)
+			post := layerNorm(states[len(states)-1], familytest.TensorF64(t, dir, "vision_tower.vision_model.post_layernorm.weight"),
+				familytest.TensorF64(t, dir, "vision_tower.vision_model.post_layernorm.bias"), vh, 1e-6)
 			near(t, "features", f.Features, post, 1e-5)
 
-			norm := tensorF64(t, dir, "multi_modal_projector.mm_soft_emb_norm.weight")
-			proj := tensorF64(t, dir, "multi_modal_projector.mm_input_projection_weight") // [vh, hidden]
+			norm := familytest.TensorF64(t, dir, "multi_modal_projector.mm_soft_emb_norm.weight")
+			proj := familytest.TensorF64(t, dir, "multi_modal_projector.mm_input_projection_weight") // [vh, hidden]
 			var want []float64
 			for r := 0; r < side; r++ {
 				for c := 0; c < side; c++ {

@@ -16,23 +16,7 @@ func ModelTypes() []checkpoint.Family { return []checkpoint.Family{checkpoint.Ll
 
 // Load reads the checkpoint cfg describes and builds its sessions.
 func Load(rt *ort.Runtime, cfg *checkpoint.Config, opts decoder.Options) (*decoder.Model, error) {
-	if cfg.Family != checkpoint.Llava {
-		return nil, fmt.Errorf("load %s: model_type %q: this family runs %v: %w", cfg.Dir, cfg.ModelType, ModelTypes(), decoder.ErrUnsupported)
-	}
-	set, err := safetensors.OpenDir(cfg.Dir)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := NewSpec(cfg, set)
-	if err != nil {
-		set.Close()
-		return nil, fmt.Errorf("load %s: %w", cfg.Dir, err)
-	}
-	m, err := decoder.Load(rt, set, spec, opts)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", cfg.Dir, err)
-	}
-	return m, nil
+	return decoder.LoadCheckpoint(rt, cfg, opts, ModelTypes(), NewSpec)
 }
 
 // NewSpec describes a LLaVA checkpoint to the decoder runtime. A
@@ -48,18 +32,18 @@ func NewSpec(cfg *checkpoint.Config, set *safetensors.Set) (decoder.Spec, error)
 	if err != nil {
 		return decoder.Spec{}, err
 	}
-	names := probe(set)
+	names := vittower.ProbeNames(set)
 	spec := decoder.Spec{
 		Family: string(cfg.Family),
 		Decoder: blocks.Decoder{
 			Hidden: int64(tc.HiddenSize), Heads: int64(tc.NumHeads), KVHeads: int64(tc.NumKVHeads),
 			HeadDim: int64(tc.HeadDim), Inter: int64(tc.IntermediateSize), Vocab: int64(tc.VocabSize),
 			Eps: tc.RMSNormEps, Norm: blocks.RMSNorm, QKVBias: tc.AttentionBias, OBias: tc.OProjBias, MLPBias: tc.MLPBias,
-			Act: act, Prefix: names.text, Names: blocks.LlamaNames(),
+			Act: act, Prefix: names.Text, Names: blocks.LlamaNames(),
 		},
 		Ropes:        []blocks.RopeTables{rope},
-		Embedding:    names.text + "embed_tokens.weight",
-		Head:         blocks.Head{Norm: names.text + "norm.weight", Unembed: names.lmHead},
+		Embedding:    names.Text + "embed_tokens.weight",
+		Head:         blocks.Head{Norm: names.Text + "norm.weight", Unembed: names.LMHead},
 		ImageTokenID: cfg.ImageTokenID,
 	}
 	if cfg.TieWordEmbeddings {
@@ -71,8 +55,8 @@ func NewSpec(cfg *checkpoint.Config, set *safetensors.Set) (decoder.Spec, error)
 			spec.Layers[l].Window = tc.SlidingWindow
 		}
 	}
-	if !set.Has(names.vision + vittower.ProbeTensor) {
-		spec.NoVisionReason = fmt.Sprintf("this checkpoint has no vision tower (no tensor %s)", names.vision+vittower.ProbeTensor)
+	if !set.Has(names.Vision + vittower.ProbeTensor) {
+		spec.NoVisionReason = fmt.Sprintf("this checkpoint has no vision tower (no tensor %s)", names.Vision+vittower.ProbeTensor)
 		return spec, nil
 	}
 	v, err := newTower(cfg, names)

@@ -13,6 +13,7 @@ import (
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/hf/safetensors"
+	"github.com/vlmask/vlmask/internal/familytest"
 )
 
 // forward runs a prompt (with its image) and returns the final logits and
@@ -51,7 +52,7 @@ func imagePrompt() *core.Prompt {
 			p.Positions[r] = append(p.Positions[r], int64(i))
 		}
 	}
-	p.Images = []core.Image{randomImage(56, 4)}
+	p.Images = []core.Image{familytest.RandomImage(56, 4)}
 	return p
 }
 
@@ -66,7 +67,7 @@ func TestLayouts(t *testing.T) {
 	want, wantEmbeds := forward(t, m, imagePrompt())
 
 	nested := tinyCheckpoint(t, 7, nil)
-	rewriteTensors(t, nested, func(ts []safetensors.Tensor) []safetensors.Tensor {
+	familytest.RewriteTensors(t, nested, func(ts []safetensors.Tensor) []safetensors.Tensor {
 		for i := range ts {
 			n := &ts[i].Name
 			switch {
@@ -87,7 +88,7 @@ func TestLayouts(t *testing.T) {
 	}
 
 	tied := tinyCheckpoint(t, 7, map[string]any{"tie_word_embeddings": true})
-	rewriteTensors(t, tied, func(ts []safetensors.Tensor) []safetensors.Tensor {
+	familytest.RewriteTensors(t, tied, func(ts []safetensors.Tensor) []safetensors.Tensor {
 		return slices.DeleteFunc(ts, func(x safetensors.Tensor) bool { return x.Name == "language_model.lm_head.weight" })
 	})
 	cfg, err := checkpoint.Load(tied)
@@ -115,7 +116,7 @@ func TestLayouts(t *testing.T) {
 func TestNoVisionTower(t *testing.T) {
 	rt := orttest.Runtime(t)
 	dir := tinyCheckpoint(t, 3, nil)
-	rewriteTensors(t, dir, func(ts []safetensors.Tensor) []safetensors.Tensor {
+	familytest.RewriteTensors(t, dir, func(ts []safetensors.Tensor) []safetensors.Tensor {
 		return slices.DeleteFunc(ts, func(x safetensors.Tensor) bool { return !strings.HasPrefix(x.Name, "language_model.") })
 	})
 	_, m := loadConfigDir(t, rt, dir, decoder.Options{})
@@ -126,7 +127,7 @@ func TestNoVisionTower(t *testing.T) {
 	if logits, _ := forward(t, m, p); len(logits) != 576 {
 		t.Errorf("%d logits", len(logits))
 	}
-	_, err := m.EncodeImage(context.Background(), randomImage(56, 1))
+	_, err := m.EncodeImage(context.Background(), familytest.RandomImage(56, 1))
 	if !errors.Is(err, decoder.ErrUnsupported) || !strings.Contains(err.Error(), "vision_tower.vision_model.embeddings.patch_embedding.weight") {
 		t.Errorf("EncodeImage: %v", err)
 	}

@@ -15,13 +15,6 @@ import (
 	"github.com/vlmask/vlmask/hf/checkpoint"
 )
 
-// Names of the vision graph's input and outputs.
-const (
-	inPixels    = "pixels"
-	outFeatures = "features"
-	outEmbeds   = "image_embeds"
-)
-
 // tower is LLaVA's vision side: the CLIP tower and the projector.
 type tower struct {
 	vit vittower.Tower
@@ -41,8 +34,8 @@ type tower struct {
 var _ decoder.VisionTower = (*tower)(nil)
 
 // newTower reads the CLIP tower and the projector from the config.
-func newTower(cfg *checkpoint.Config, names tensorNames) (*tower, error) {
-	vit, err := vittower.New(cfg.Vision, names.vision)
+func newTower(cfg *checkpoint.Config, names vittower.Names) (*tower, error) {
+	vit, err := vittower.New(cfg.Vision, names.Vision)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +48,7 @@ func newTower(cfg *checkpoint.Config, names tensorNames) (*tower, error) {
 		return nil, fmt.Errorf("projector_hidden_act: %w: %w", err, decoder.ErrUnsupported)
 	}
 	v := &tower{vit: vit, keepCLS: pr.FeatureSelectStrategy == "full", projAct: act, projBias: pr.Bias,
-		outHidden: int64(cfg.Text.HiddenSize), projector: names.projector}
+		outHidden: int64(cfg.Text.HiddenSize), projector: names.Projector}
 	depth := int(vit.Depth)
 	for _, l := range pr.FeatureLayers {
 		if l < 0 {
@@ -94,7 +87,7 @@ func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
 	g := blocks.New("vision", ws.DType())
 	b := g.B
 	w := weights.NewDeclarer(ws, b, "")
-	pixels := b.Input(inPixels, g.DT, v.vit.Patches(), v.vit.PatchDim())
+	pixels := b.Input(vittower.InPixels, g.DT, v.vit.Patches(), v.vit.PatchDim())
 	states := v.vit.HiddenStates(g, w.Sub(v.vit.Prefix), pixels, slices.Max(v.layers))
 	var selected []*graph.Value
 	for _, l := range v.layers {
@@ -114,8 +107,8 @@ func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
 		FC1: pw.Get("linear_1.weight", v.outHidden, v.featureWidth()), FC1Bias: pw.If(v.projBias, "linear_1.bias", v.outHidden),
 		FC2: pw.Get("linear_2.weight", v.outHidden, v.outHidden), FC2Bias: pw.If(v.projBias, "linear_2.bias", v.outHidden),
 	}
-	b.Output(features, outFeatures)
-	b.Output(proj.Apply(g, features), outEmbeds)
+	b.Output(features, vittower.OutFeatures)
+	b.Output(proj.Apply(g, features), vittower.OutEmbeds)
 	if err := w.Err(); err != nil {
 		return nil, err
 	}
@@ -128,30 +121,5 @@ func (v *tower) Graphs(ws *weights.Store) ([]*graph.Model, error) {
 
 // Encode runs the tower and the projector on one preprocessed image.
 func (v *tower) Encode(ctx context.Context, rt *ort.Runtime, sessions []*ort.Session, im core.Image) (*decoder.ImageFeatures, error) {
-	rows, err := v.vit.PixelRows(im)
-	if err != nil {
-		return nil, err
-	}
-	var in decoder.Inputs
-	defer in.Close()
-	pixels, err := in.Add32(rt, graph.Float32, []int64{v.vit.Patches(), v.vit.PatchDim()}, rows)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	outs, err := sessions[0].Run([]ort.Named{{Name: inPixels, Value: pixels}}, []string{outFeatures, outEmbeds})
-	if err != nil {
-		return nil, fmt.Errorf("vision tower: %w", err)
-	}
-	defer decoder.CloseAll(outs)
-	f := &decoder.ImageFeatures{Tokens: int(v.tokens()), FeatureWidth: int(v.featureWidth())}
-	if f.Features, err = decoder.Float64s(outs[0]); err != nil {
-		return nil, err
-	}
-	if f.Embeds, err = decoder.Float64s(outs[1]); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return v.vit.Encode(ctx, rt, sessions[0], im, int(v.tokens()), int(v.featureWidth()))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/backend/onnx/vittower"
 	"github.com/vlmask/vlmask/hf/safetensors"
+	"github.com/vlmask/vlmask/internal/familytest"
 )
 
 // TestFeatureSelectionAndProjector: the tower's output is the hidden
@@ -40,7 +41,7 @@ func TestFeatureSelectionAndProjector(t *testing.T) {
 			dir := tinyCheckpoint(t, uint64(i+1), map[string]any{"vision_feature_layer": layer, "vision_feature_select_strategy": tc.strategy})
 			width := vh * len(tc.layers)
 			if width != vh { // linear_1 reads the concatenation
-				rewriteTensors(t, dir, func(ts []safetensors.Tensor) []safetensors.Tensor {
+				familytest.RewriteTensors(t, dir, func(ts []safetensors.Tensor) []safetensors.Tensor {
 					rng := rand.New(rand.NewPCG(9, 9))
 					for k := range ts {
 						if ts[k].Name == "multi_modal_projector.linear_1.weight" {
@@ -55,7 +56,7 @@ func TestFeatureSelectionAndProjector(t *testing.T) {
 				})
 			}
 			cfg, m := loadConfigDir(t, rt, dir, decoder.Options{})
-			im := randomImage(56, uint64(i))
+			im := familytest.RandomImage(56, uint64(i))
 			f, err := m.EncodeImage(context.Background(), im)
 			if err != nil {
 				t.Fatal(err)
@@ -67,11 +68,11 @@ func TestFeatureSelectionAndProjector(t *testing.T) {
 			if f.Tokens != tokens || f.FeatureWidth != width {
 				t.Fatalf("%d tokens of width %d, want %d of %d", f.Tokens, f.FeatureWidth, tokens, width)
 			}
-			tw, err := vittower.New(cfg.Vision, publishedNames().vision)
+			tw, err := vittower.New(cfg.Vision, vittower.PublishedNames().Vision)
 			if err != nil {
 				t.Fatal(err)
 			}
-			states := hiddenStates(t, rt, dir, tw, im)
+			states := familytest.TowerHiddenStates(t, rt, dir, tw, im)
 			var want []float64
 			for r := first; r < 17; r++ {
 				for _, s := range tc.states {
@@ -80,8 +81,8 @@ func TestFeatureSelectionAndProjector(t *testing.T) {
 			}
 			near(t, "features", f.Features, want, 1e-5)
 
-			w1, b1 := tensorF64(t, dir, "multi_modal_projector.linear_1.weight"), tensorF64(t, dir, "multi_modal_projector.linear_1.bias")
-			w2, b2 := tensorF64(t, dir, "multi_modal_projector.linear_2.weight"), tensorF64(t, dir, "multi_modal_projector.linear_2.bias")
+			w1, b1 := familytest.TensorF64(t, dir, "multi_modal_projector.linear_1.weight"), familytest.TensorF64(t, dir, "multi_modal_projector.linear_1.bias")
+			w2, b2 := familytest.TensorF64(t, dir, "multi_modal_projector.linear_2.weight"), familytest.TensorF64(t, dir, "multi_modal_projector.linear_2.bias")
 			h := linear(f.Features, w1, b1, width, hidden)
 			for k, x := range h {
 				h[k] = 0.5 * x * (1 + math.Erf(x/math.Sqrt2))

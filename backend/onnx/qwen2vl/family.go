@@ -17,23 +17,7 @@ func ModelTypes() []checkpoint.Family {
 
 // Load reads the checkpoint cfg describes and builds its sessions.
 func Load(rt *ort.Runtime, cfg *checkpoint.Config, opts decoder.Options) (*decoder.Model, error) {
-	if cfg.Family != checkpoint.Qwen2VL && cfg.Family != checkpoint.Qwen25VL {
-		return nil, fmt.Errorf("load %s: model_type %q: this family runs %v: %w", cfg.Dir, cfg.ModelType, ModelTypes(), decoder.ErrUnsupported)
-	}
-	set, err := safetensors.OpenDir(cfg.Dir)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := NewSpec(cfg, set)
-	if err != nil {
-		set.Close()
-		return nil, fmt.Errorf("load %s: %w", cfg.Dir, err)
-	}
-	m, err := decoder.Load(rt, set, spec, opts)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", cfg.Dir, err)
-	}
-	return m, nil
+	return decoder.LoadCheckpoint(rt, cfg, opts, ModelTypes(), NewSpec)
 }
 
 // Tensor-name layouts. transformers 4.x saves these models with the

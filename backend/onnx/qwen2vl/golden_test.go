@@ -4,85 +4,33 @@ import (
 	"testing"
 
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
-	"github.com/vlmask/vlmask/backend/onnx/graph"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
-	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
-	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/internal/golden"
 	"github.com/vlmask/vlmask/internal/goldenmodel"
 )
 
-// goldenCases are the glob patterns of this family's golden cases.
-var goldenCases = []string{"qwen2_vl_*", "qwen2_5_vl_*"}
+// family is this family's golden cases (Qwen2-VL and Qwen2.5-VL) and
+// loader.
+func family() goldenmodel.Family {
+	return goldenmodel.Family{Patterns: []string{"qwen2_vl_*", "qwen2_5_vl_*"}, Load: Load}
+}
 
 // cases lists every golden case of the family.
 func cases(t *testing.T) []golden.Case {
 	t.Helper()
-	var out []golden.Case
-	for _, pattern := range goldenCases {
-		out = append(out, golden.Cases(t, pattern)...)
-	}
-	return out
+	return family().Cases(t)
 }
 
 // loadDir loads the checkpoint in dir, closed when the test ends.
 func loadDir(t *testing.T, rt *ort.Runtime, dir string, opts decoder.Options) *decoder.Model {
 	t.Helper()
-	m, err := loadDirErr(rt, dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
+	return family().LoadDir(t, rt, dir, opts)
 }
 
 func loadDirErr(rt *ort.Runtime, dir string, opts decoder.Options) (*decoder.Model, error) {
-	cfg, err := checkpoint.Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	return Load(rt, cfg, opts)
+	return family().LoadDirErr(rt, dir, opts)
 }
 
-func TestGoldenForward(t *testing.T) {
-	rt := orttest.Runtime(t)
-	for _, dev := range goldenmodel.Devices() {
-		for _, c := range cases(t) {
-			t.Run(dev.String()+"/"+c.Name, func(t *testing.T) {
-				m := loadDir(t, rt, c.Checkpoint(), decoder.Options{Session: ort.SessionOptions{Device: dev}})
-				goldenmodel.CheckForward(t, m, c)
-			})
-		}
-	}
-}
-
-func TestGoldenForwardFloat64(t *testing.T) {
-	rt := orttest.Runtime(t)
-	for _, c := range cases(t) {
-		t.Run(c.Name, func(t *testing.T) {
-			m := loadDir(t, rt, c.Checkpoint(), decoder.Options{DType: graph.Float64})
-			goldenmodel.CheckFloat64Logits(t, m, c, 2e-6)
-		})
-	}
-}
-
-// TestGoldenKnockout compares the complete knockout table of every case,
-// fast and recompute, with the reference.
-func TestGoldenKnockout(t *testing.T) {
-	rt := orttest.Runtime(t)
-	for _, dev := range goldenmodel.Devices() {
-		for _, c := range cases(t) {
-			cfg, err := checkpoint.Load(c.Checkpoint())
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := loadDir(t, rt, c.Checkpoint(), decoder.Options{Recompute: true, Session: ort.SessionOptions{Device: dev}})
-			for _, method := range []core.Method{core.MethodFast, core.MethodRecompute} {
-				t.Run(dev.String()+"/"+c.Name+"/"+string(method), func(t *testing.T) {
-					goldenmodel.CheckKnockout(t, m, c, method, cfg.StopTokenIDs())
-				})
-			}
-		}
-	}
-}
+func TestGoldenForward(t *testing.T)        { family().TestForward(t) }
+func TestGoldenForwardFloat64(t *testing.T) { family().TestForwardFloat64(t, 2e-6) }
+func TestGoldenKnockout(t *testing.T)       { family().TestKnockout(t) }

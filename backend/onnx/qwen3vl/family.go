@@ -17,18 +17,9 @@ func ModelTypes() []checkpoint.Family {
 
 // Load reads the checkpoint cfg describes and builds its sessions.
 func Load(rt *ort.Runtime, cfg *checkpoint.Config, opts decoder.Options) (*decoder.Model, error) {
-	if cfg.Family != checkpoint.Qwen3VL && cfg.Family != checkpoint.Qwen3 {
-		return nil, fmt.Errorf("load %s: model_type %q: this family runs %v: %w", cfg.Dir, cfg.ModelType, ModelTypes(), decoder.ErrUnsupported)
-	}
-	set, err := safetensors.OpenDir(cfg.Dir)
-	if err != nil {
-		return nil, err
-	}
-	m, err := decoder.Load(rt, set, NewSpec(cfg, set), opts)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", cfg.Dir, err)
-	}
-	return m, nil
+	return decoder.LoadCheckpoint(rt, cfg, opts, ModelTypes(), func(cfg *checkpoint.Config, set *safetensors.Set) (decoder.Spec, error) {
+		return NewSpec(cfg, set), nil
+	})
 }
 
 // NewSpec describes a Qwen3-VL or Qwen3 checkpoint to the decoder runtime.

@@ -13,63 +13,31 @@ import (
 	"github.com/vlmask/vlmask/internal/goldenmodel"
 )
 
+// family is this family's golden cases (Qwen3-VL and Qwen3 text) and
+// loader.
+func family() goldenmodel.Family {
+	return goldenmodel.Family{Patterns: []string{"qwen3_*"}, Load: Load}
+}
+
 // loadDir loads the checkpoint in dir, closed when the test ends.
 func loadDir(t *testing.T, rt *ort.Runtime, dir string, opts decoder.Options) *decoder.Model {
 	t.Helper()
-	m, err := loadDirErr(rt, dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
+	return family().LoadDir(t, rt, dir, opts)
 }
 
 func loadDirErr(rt *ort.Runtime, dir string, opts decoder.Options) (*decoder.Model, error) {
-	cfg, err := checkpoint.Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	return Load(rt, cfg, opts)
+	return family().LoadDirErr(rt, dir, opts)
 }
 
-func TestGoldenForward(t *testing.T) {
-	rt := orttest.Runtime(t)
-	for _, dev := range goldenmodel.Devices() {
-		for _, c := range golden.Cases(t, "qwen3_*") {
-			t.Run(dev.String()+"/"+c.Name, func(t *testing.T) {
-				m := loadDir(t, rt, c.Checkpoint(), decoder.Options{Session: ort.SessionOptions{Device: dev}})
-				goldenmodel.CheckForward(t, m, c)
-			})
-		}
-	}
-}
+func TestGoldenForward(t *testing.T) { family().TestForward(t) }
 
 func TestGoldenForwardFloat64(t *testing.T) {
-	rt := orttest.Runtime(t)
-	c := golden.Cases(t, "qwen3_vl_basic")[0]
-	m := loadDir(t, rt, c.Checkpoint(), decoder.Options{DType: graph.Float64})
-	goldenmodel.CheckFloat64Logits(t, m, c, 2e-6)
+	family().TestForwardFloat64(t, 2e-6, golden.Cases(t, "qwen3_vl_basic")...)
 }
 
 // TestGoldenKnockout compares the complete knockout table of every Qwen3
 // case, fast and recompute, with the reference.
-func TestGoldenKnockout(t *testing.T) {
-	rt := orttest.Runtime(t)
-	for _, dev := range goldenmodel.Devices() {
-		for _, c := range golden.Cases(t, "qwen3_*") {
-			cfg, err := checkpoint.Load(c.Checkpoint())
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := loadDir(t, rt, c.Checkpoint(), decoder.Options{Recompute: true, Session: ort.SessionOptions{Device: dev}})
-			for _, method := range []core.Method{core.MethodFast, core.MethodRecompute} {
-				t.Run(dev.String()+"/"+c.Name+"/"+string(method), func(t *testing.T) {
-					goldenmodel.CheckKnockout(t, m, c, method, cfg.StopTokenIDs())
-				})
-			}
-		}
-	}
-}
+func TestGoldenKnockout(t *testing.T) { family().TestKnockout(t) }
 
 // TestGoldenHalfPrecision checks half-precision weights and products
 // against the reference under the tolerance rule scaled by the format's

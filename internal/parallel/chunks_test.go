@@ -1,14 +1,14 @@
-package core
+package parallel
 
 import (
 	"sync/atomic"
 	"testing"
 )
 
-func TestForEachChunkCoversEachIndexOnce(t *testing.T) {
-	for _, tc := range []struct{ n, minChunk int }{{0, 4}, {1, 4}, {3, 4}, {4, 4}, {5, 4}, {1000, 64}, {1047, 1}} {
-		seen := make([]atomic.Int32, tc.n)
-		forEachChunk(tc.n, tc.minChunk, func(lo, hi int) {
+func TestChunksCoverEachIndexOnce(t *testing.T) {
+	for _, tc := range []struct{ n, minChunk int }{{0, 4}, {-1, 4}, {1, 4}, {3, 4}, {4, 4}, {5, 4}, {1000, 64}, {1047, 1}, {10, 0}} {
+		seen := make([]atomic.Int32, max(tc.n, 0))
+		Chunks(tc.n, tc.minChunk, func(lo, hi int) {
 			if lo >= hi {
 				t.Errorf("n=%d: empty chunk [%d,%d)", tc.n, lo, hi)
 			}
