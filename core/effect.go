@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/vlmask/vlmask/core/results"
+	"github.com/vlmask/vlmask/internal/parallel"
 )
 
 // ErrNoPropagation reports a model whose sequences cannot carry the final
@@ -194,7 +195,7 @@ func (st *stepRun) effects(ctx context.Context, prop Propagator, base *outputBas
 		if n == 0 || first+n > len(todo) || n*hidden != len(out.Normed) || n*vocab != len(out.Logits) {
 			return fmt.Errorf("propagate: %d logits and %d normed values for rows %d… of %d", len(out.Logits), len(out.Normed), first, len(todo))
 		}
-		forEachChunk(n, effectChunk, func(lo, hi int) {
+		parallel.Chunks(n, effectChunk, func(lo, hi int) {
 			exps := make([]float64, vocab)
 			for i := lo; i < hi; i++ {
 				gi := todo[first+i]
