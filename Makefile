@@ -89,8 +89,9 @@ DEMO_PROMPT ?= What's in this image?
 demo: build ort ## Generate a tiny random-weight model, analyse the bundled image, summarise and draw heatmaps (numbers are meaningless: random weights)
 	$(BIN)/vlmask testmodel --family qwen3_vl --preset tiny --seed 1 --out $(DEMO_MODEL)
 	$(BIN)/vlmask run --model $(DEMO_MODEL) --image $(DEMO_IMAGE) --prompt "$(DEMO_PROMPT)" \
-		--num-tokens 3 --mask-mode both --save-attention-weights --output demo --force
+		--num-tokens 3 --mask-mode both --save-attention-weights --effect --window 1 --window 3 --output demo --force
 	$(BIN)/vlmask report output/demo.parquet
+	$(BIN)/vlmask report --variant Effect_W1 output/demo.parquet
 	$(BIN)/vlmask view output/demo.parquet
 
 BENCH_OUT ?= bench/results.json

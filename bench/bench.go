@@ -54,6 +54,11 @@ func runBench() error {
 	runs := flag.Int("runs", 5, "repetitions of each fast measurement (the median is reported)")
 	withRecompute := flag.Bool("recompute", true, "also measure the brute-force method (minutes at 300 tokens)")
 	withQwen25VL := flag.Bool("qwen2_5_vl", true, "also measure knockout/forward on a Qwen2.5-VL-3B-shaped model")
+	withEffect := flag.Bool("effect", true, "also measure the propagated knockout (run --effect) against forward passes and its brute force")
+	effectOnly := flag.Bool("effect-only", false, "measure only the propagated knockout")
+	effectLayers := flag.Int("effect-layers", 28, "decoder layers of the propagated knockout's 2B-shaped model (its cost in forward passes grows with depth: 28 is the real model's)")
+	effectRuns := flag.Int("effect-runs", 1, "repetitions of the propagated knockout's measurements (minutes each)")
+	effectBrute := flag.Int("effect-brute", 3, "whole blocked forwards timed for the brute-force estimate")
 	out := flag.String("out", envOr("BENCH_OUT", filepath.Join("bench", "results.json")), "JSON report path")
 	viewerOnly := flag.Bool("viewer-only", false, "measure only the viewer on a generated 10M-row file (no ONNX Runtime needed)")
 	var dev deviceBench
@@ -89,6 +94,21 @@ func runBench() error {
 		return writeReport(*out, rep)
 	}
 	ctx := context.Background()
+	if *effectOnly {
+		rt, err := ort.LoadWith("", ort.LoadOptions{SharedThreads: runtime.NumCPU()})
+		if err != nil {
+			return err
+		}
+		defer rt.Close()
+		es, err := benchEffect(ctx, rt, *effectLayers, *effectRuns, *effectBrute)
+		if err != nil {
+			return err
+		}
+		rep := &report{When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), CPUs: runtime.NumCPU(),
+			Model: fmt.Sprintf("random weights, Qwen3-VL-2B text shapes, %d layers", *effectLayers), Scenarios: es}
+		printReport(rep)
+		return writeReport(*out, rep)
+	}
 	dir, err := os.MkdirTemp("", "vlmask-bench-")
 	if err != nil {
 		return err
@@ -184,6 +204,14 @@ func runBench() error {
 			return err
 		}
 		rep.Scenarios = append(rep.Scenarios, q...)
+	}
+	if *withEffect {
+		sess.Close()
+		es, err := benchEffect(ctx, rt, *effectLayers, *effectRuns, *effectBrute)
+		if err != nil {
+			return err
+		}
+		rep.Scenarios = append(rep.Scenarios, es...)
 	}
 	vs, err := measureViewer(*runs)
 	if err != nil {

@@ -10,6 +10,11 @@
 //     process over the metrics computed in the host;
 //   - knockout/forward again on a model with Qwen2.5-VL-3B's text shapes
 //     (q/k/v biases, contiguous MRoPE), at about 300 tokens;
+//   - the propagated knockout (effect.go, run --effect): every group at
+//     every start layer, window 1, at about 300 tokens on the 2B shapes at
+//     their real depth of 28 layers, in forward passes, and the brute force
+//     it replaces (a whole blocked forward per group and start layer),
+//     timed on a few and multiplied out; -effect-only measures just this;
 //   - the viewer (viewer.go): how long `vlmask serve` takes to open a
 //     generated 10-million-row results file, and the latency percentiles
 //     of a replayed browsing session against it (absolute figures: they

@@ -33,6 +33,13 @@ type Options struct {
 	SaveAttentionWeights bool // AttentionWeight_Head_h and AttentionWeight_Avg rows
 	StopTokenIDs         []int
 	PromptName           string
+	// EffectWindows, when not empty, adds the propagated knockout: for each
+	// window k, each start layer ℓ and each group, the change of the
+	// next-token distribution when the final query cannot see the group at
+	// layers ℓ … ℓ+k−1 (results' Effect_W{k} rows). The method picks the
+	// fast path (the final row alone carried on, Propagator.Propagate) or
+	// the brute force (a whole forward per group and start layer).
+	EffectWindows []int
 }
 
 // RowWriter receives the analysis rows as they are produced, in order.
@@ -129,6 +136,10 @@ func (a *Analyzer) run(ctx context.Context, in Input, opts Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
+	if opts.EffectWindows, err = checkWindows(opts.EffectWindows); err != nil {
+		return nil, err
+	}
+	effect := len(opts.EffectWindows) > 0 && a.Strategy != nil
 	if so, ok := a.Observer.(StageObserver); ok && len(in.Images) > 0 {
 		tokens := 0
 		for _, im := range in.Images {
@@ -136,11 +147,17 @@ func (a *Analyzer) run(ctx context.Context, in Input, opts Options) (*Result, er
 		}
 		so.Stage(fmt.Sprintf("encoding %d image(s) into %d tokens", len(in.Images), tokens))
 	}
-	seq, err := a.Model.Start(ctx, in.Prompt, SequenceOptions{KeepLayerInputs: opts.Method == MethodRecompute})
+	seq, err := a.Model.Start(ctx, in.Prompt, SequenceOptions{
+		KeepLayerInputs: opts.Method == MethodRecompute,
+		PropagateRows:   effect && opts.Method != MethodRecompute,
+	})
 	if err != nil {
 		return nil, err
 	}
 	defer seq.Close()
+	if _, ok := seq.(Propagator); effect && !ok {
+		return nil, ErrNoPropagation
+	}
 
 	spec := a.Model.Spec()
 	tokens := slices.Clone(in.Tokens)
@@ -162,6 +179,9 @@ func (a *Analyzer) run(ctx context.Context, in Input, opts Options) (*Result, er
 			a.Observer.StepStarted(step, opts.NumTokens, len(tokens))
 		}
 		st := &stepRun{ctx: ctx, a: a, plan: plan, opts: opts, spec: spec, step: step, tokens: tokens}
+		if effect {
+			st.effect = &effectStep{windows: opts.EffectWindows}
+		}
 		st.scorer = newScorer(st.score, st.write)
 		var observe func(LayerProbe) error
 		if a.Strategy != nil {
@@ -187,6 +207,13 @@ func (a *Analyzer) run(ctx context.Context, in Input, opts Options) (*Result, er
 		res.Rows += st.rows
 		if err != nil {
 			return res, fmt.Errorf("step %d: %w", step, err)
+		}
+		if st.effect != nil {
+			n, err := st.propagated(ctx, seq, logits, next)
+			res.Rows += n
+			if err != nil {
+				return res, fmt.Errorf("step %d: %w", step, err)
+			}
 		}
 		res.Steps = append(res.Steps, Step{ID: next, Top5: TopK(logits, 5)})
 	}

@@ -30,6 +30,10 @@ type SequenceOptions struct {
 	// KeepLayerInputs keeps every layer's input at every position, which
 	// LayerProbe.Recompute needs (memory: layers × tokens × hidden floats).
 	KeepLayerInputs bool
+	// PropagateRows readies the sequence for Propagator.Propagate (the
+	// propagated knockout's fast path); a model that cannot refuses at
+	// Start.
+	PropagateRows bool
 }
 
 // Sequence is one prompt being decoded with a KV cache: the first Forward

@@ -87,6 +87,7 @@ type stepRun struct {
 
 	pending []*LayerVectors // layers waiting for the step's generated token
 	heads   []float64       // the per-head vectors of the layer being scored (batches)
+	effect  *effectStep     // the propagated knockout, when asked for
 	scorer
 }
 
@@ -97,6 +98,11 @@ func (st *stepRun) observe(p LayerProbe) error {
 	v, err := st.vectors(st.ctx, p)
 	if err != nil {
 		return err
+	}
+	if st.effect != nil && st.opts.Method != MethodRecompute {
+		if err := st.effect.keep(p, v, st.spec.Hidden); err != nil {
+			return err
+		}
 	}
 	if st.plan.deferred {
 		st.pending = append(st.pending, v)

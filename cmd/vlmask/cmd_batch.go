@@ -57,7 +57,7 @@ func (a *app) runBatch(c *cli.Context) error {
 		a.log.Error("prompt failed", "prompt", prompt, "error", err)
 		fmt.Fprintf(a.stderr, "vlmask: prompt %s: %v\n", prompt, err)
 	}
-	cfg.Recompute = base.Method == core.MethodRecompute
+	cfg.Needs(base)
 	s, err := a.openSession(c, cfg)
 	if err != nil {
 		return err

@@ -64,6 +64,8 @@ func TestErrorClasses(t *testing.T) {
 		"inputs without model":             {args: []string{"inputs", "--prompt", "x"}, code: ExitUsage, says: []string{"--model"}},
 		"no model":                         {args: []string{"run", "--prompt", "x"}, code: ExitUsage, says: []string{"--model"}},
 		"zero tokens":                      {args: run("--num-tokens", "0"), code: ExitUsage, says: []string{"--num-tokens"}},
+		"window without effect":            {args: run("--window", "3"), code: ExitUsage, says: []string{"--window", "--effect"}},
+		"zero window":                      {args: run("--effect", "--window", "1,0"), code: ExitUsage, says: []string{"--window 0"}},
 		"bad mask mode":                    {args: run("--mask-mode", "nouns"), code: ExitUsage, says: []string{"--mask-mode", "nouns"}},
 		"bad device":                       {args: run("--device", "tpu"), code: ExitUsage, says: []string{"--device", "tpu"}},
 		"bad format":                       {args: run("--format", "xlsx"), code: ExitUsage, says: []string{"--format", "xlsx"}},

@@ -15,10 +15,11 @@ func (a *app) reportCommand() *cli.Command {
 		Usage:     "summarise a results file: the most affected tokens per band of layers",
 		ArgsUsage: "FILE.parquet|FILE.csv",
 		Description: "Averages each token's (or group's) metric over the layers of each band and the analysed steps.\n" +
-			"Flags go before the file. Example: vlmask report --variant Attn --top 10 output/vl_masking_results.parquet",
+			"Flags go before the file. Example: vlmask report --variant Attn --top 10 output/vl_masking_results.parquet\n" +
+			"A run with --effect ranks by the effect on the output: vlmask report --variant Effect_W1 --metric kl FILE",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "variant", Value: "Full", Usage: "variant to rank by: Full, Attn, Head_N, ..."},
-			&cli.StringFlag{Name: "metric", Value: results.ColumnL2Distance, Usage: "l2_distance or cosine_distance"},
+			&cli.StringFlag{Name: "variant", Value: "Full", Usage: "variant to rank by: Full, Attn, Head_N, ..., or Effect_WK (a run --effect: the effect on the output, by start layer)"},
+			&cli.StringFlag{Name: "metric", Usage: "l2_distance (default) or cosine_distance; for Effect_WK also kl (its default), dlogp (most negative first), tv, rank, argmax_changed or final_hidden_l2"},
 			&cli.IntFlag{Name: "top", Value: 5, Usage: "entries per band"},
 			&cli.IntFlag{Name: "bands", Value: 3, Usage: "layer bands (3: early, middle, late)"},
 			jsonFlag("print JSON"),

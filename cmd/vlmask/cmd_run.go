@@ -30,6 +30,12 @@ func settingsFromFlags(c *cli.Context) (run.Settings, error) {
 		MaskMode: c.String(flagMaskMode), Plugins: listFlag(c, flagPlugin, envPlugins), Command: run.ShellJoin(os.Args),
 		Replace: c.Bool(flagForce),
 	}
+	switch {
+	case c.Bool(flagEffect):
+		s.EffectWindows = c.IntSlice(flagWindow)
+	case c.IsSet(flagWindow):
+		return s, usageErr("--window sets the propagated knockout's windows: it needs --effect")
+	}
 	var err error
 	if s.Formats, err = run.ParseFormats(c.String(flagFormat)); err != nil {
 		return s, err
@@ -66,7 +72,7 @@ func (a *app) run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg.Recompute = set.Method == core.MethodRecompute
+	cfg.Needs(set)
 	s, err := a.openSession(c, cfg)
 	if err != nil {
 		return err

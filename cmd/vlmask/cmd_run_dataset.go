@@ -95,7 +95,7 @@ func (a *app) runDataset(c *cli.Context) error {
 		if file.Device != "" && !c.IsSet(flagDevice) {
 			cfg.Device = file.Device
 		}
-		cfg.Recompute = base.Method == core.MethodRecompute
+		cfg.Needs(base)
 		if sess, err = a.openSession(c, cfg); err != nil {
 			return nil, err
 		}

@@ -30,7 +30,7 @@ func (a *app) viewCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "image", Usage: "the analysed image (repeat for several, in order); default: from the run's metadata"},
 			&cli.StringFlag{Name: "variant", Value: "Full", Usage: "variant to draw: Full, Attn, Head_N, AttentionWeight_Avg, ..."},
-			&cli.StringFlag{Name: "value", Value: results.ColumnL2Distance, Usage: "column to draw: l2_distance, cosine_distance, attention_weight or a metric column"},
+			&cli.StringFlag{Name: "value", Value: results.ColumnL2Distance, Usage: "column to draw: l2_distance, cosine_distance, attention_weight, an effect column of Effect_WK rows (kl, dlogp, tv, final_hidden_l2, rank, argmax_changed) or a metric column"},
 			&cli.IntSliceFlag{Name: "step", Usage: "generation step to draw (repeatable); default: the mean over every step"},
 			&cli.StringFlag{Name: "scale", Value: string(heatmap.ScaleLayer), Usage: "colour relative to each layer's max (layer) or to the max over all layers (shared)"},
 			&cli.IntFlag{Name: "panel", Value: 192, Usage: "long side of one layer's panel, in pixels"},

@@ -38,6 +38,8 @@ const (
 	flagBatchSize            = "batch-size"
 	flagConfig               = "config"
 	flagResume               = "resume"
+	flagEffect               = "effect"
+	flagWindow               = "window"
 
 	flagOutput = "output"
 	flagFormat = "format"
@@ -189,9 +191,13 @@ func analysisFlags() []cli.Flag {
 		&cli.BoolFlag{Name: flagSaveAttentionWeights, Category: catRun, EnvVars: envVar(flagSaveAttentionWeights),
 			Usage: "add AttentionWeight_Head_N and AttentionWeight_Avg rows (the final query's baseline weight on the masked token)"},
 		&cli.StringFlag{Name: flagMethod, Value: string(core.MethodFast), Category: catRun, EnvVars: envVar(flagMethod),
-			Usage: "fast (exact, from the final query row) or recompute (brute force: rerun the layer per token; for cross-checks)"},
+			Usage: "fast (exact, from the final query row) or recompute (brute force: rerun the layer per token, and with --effect a whole forward per token and start layer; for cross-checks)"},
 		&cli.IntFlag{Name: flagRecomputeMemory, Value: run.DefaultRecomputeMemory >> 20, Category: catRun, EnvVars: envVar(flagRecomputeMemory),
 			Usage: "MiB: how much memory beyond the fast method's one batch of --method recompute may hold (it runs as many tokens at once as fit, at least one)"},
+		&cli.BoolFlag{Name: flagEffect, Category: catRun, EnvVars: envVar(flagEffect),
+			Usage: "also measure each token's effect on the output: Effect_W{K} rows with kl, dlogp, tv, argmax_changed, rank and final_hidden_l2 of the next-token distribution when the final position cannot see the token at layers L..L+K-1 (the propagated knockout; about L/2 forward passes a step on top of the analysis)"},
+		&cli.IntSliceFlag{Name: flagWindow, Value: cli.NewIntSlice(1), Category: catRun, EnvVars: envVar(flagWindow),
+			Usage: "with --effect: the window K of layers blocked from the start layer on; repeat or comma-separate for several (--window 1 --window 9)"},
 		&cli.IntFlag{Name: flagBatchSize, Value: 8, Category: catRun, EnvVars: envVar(flagBatchSize),
 			Usage: "accepted for compatibility with the original tool; the fast method needs no batching (recompute sizes its batches by memory)"},
 		&cli.StringFlag{Name: flagConfig, Category: catRun, EnvVars: envVar(flagConfig),

@@ -122,6 +122,16 @@ func (o progressObserver) LayerDone(step, layer, numLayers int) {
 	}
 }
 
+var _ core.EffectObserver = progressObserver{}
+
+// EffectLayerDone draws the propagated knockout's progress through the
+// start layers, which comes after the step's layers.
+func (o progressObserver) EffectLayerDone(step, layer, numLayers int) {
+	if o.bar != nil {
+		o.bar.phase(fmt.Sprintf("step %d/%d · propagated knockout · start layer %d/%d", step+1, o.bar.steps, layer+1, numLayers), 0, 0)
+	}
+}
+
 func (o progressObserver) done() {
 	if o.bar != nil {
 		o.bar.stop()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/vlmask/vlmask/core/results"
 )
@@ -189,10 +190,21 @@ func valueOf(opts Options) (func(*results.Row) float64, error) {
 			return r.AttentionWeight
 		}, nil
 	}
+	// A metric column of that name comes first: only a file without the
+	// effect columns can have one.
+	if read := effectValue(opts.Value); read != nil && !slices.Contains(opts.MetricColumns, opts.Value) {
+		return func(r *results.Row) float64 {
+			if r.Effect == nil {
+				return math.NaN()
+			}
+			return read(r.Effect)
+		}, nil
+	}
 	i := slices.Index(opts.MetricColumns, opts.Value)
 	if i < 0 {
-		return nil, fmt.Errorf("value %q: want %s, %s, %s or a metric column of the file %v",
-			opts.Value, results.ColumnL2Distance, results.ColumnCosineDistance, results.ColumnAttentionWeight, opts.MetricColumns)
+		return nil, fmt.Errorf("value %q: want %s, %s, %s, an effect column (%s) or a metric column of the file %v",
+			opts.Value, results.ColumnL2Distance, results.ColumnCosineDistance, results.ColumnAttentionWeight,
+			strings.Join(results.EffectColumns(), ", "), opts.MetricColumns)
 	}
 	return func(r *results.Row) float64 {
 		if i >= len(r.Metrics) {
@@ -200,4 +212,29 @@ func valueOf(opts Options) (func(*results.Row) float64, error) {
 		}
 		return r.Metrics[i]
 	}, nil
+}
+
+// effectValue reads an effect column (the propagated knockout's, on the
+// Effect_W{k} rows), or is nil for another name.
+func effectValue(column string) func(*results.Effect) float64 {
+	switch column {
+	case results.ColumnKL:
+		return func(e *results.Effect) float64 { return e.KL }
+	case results.ColumnDLogP:
+		return func(e *results.Effect) float64 { return e.DLogP }
+	case results.ColumnTV:
+		return func(e *results.Effect) float64 { return e.TV }
+	case results.ColumnFinalHiddenL2:
+		return func(e *results.Effect) float64 { return e.FinalHiddenL2 }
+	case results.ColumnRank:
+		return func(e *results.Effect) float64 { return float64(e.Rank) }
+	case results.ColumnArgmaxChanged:
+		return func(e *results.Effect) float64 {
+			if e.ArgmaxChanged {
+				return 1
+			}
+			return 0
+		}
+	}
+	return nil
 }

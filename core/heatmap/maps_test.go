@@ -16,6 +16,13 @@ func imageRow(step, layer, image, row, col int, variant string, l2 float64) resu
 		Metrics: []float64{l2 * 100}}
 }
 
+// effectRow is a propagated-knockout row of one image token.
+func effectRow(step, layer, row, col int, kl float64) results.Row {
+	r := imageRow(step, layer, 0, row, col, "Effect_W1", 0)
+	r.Effect = &results.Effect{KL: kl, DLogP: -kl}
+	return r
+}
+
 func TestBuild(t *testing.T) {
 	rows := []results.Row{
 		{Step: 0, Layer: 0, Variant: "Full", L2Distance: 99, Modality: results.ModalityText, ImageIndex: -1, PatchRow: -1, PatchCol: -1, GroupSize: 1},
@@ -28,6 +35,7 @@ func TestBuild(t *testing.T) {
 		imageRow(0, 1, 0, 0, 0, "Attn", 50),
 		imageRow(0, 0, 1, 0, 2, "Full", 7), // a second image, 1×3
 		{Step: 0, Layer: 1, Variant: "Full", L2Distance: 99, Modality: results.ModalityImage, ImageIndex: 0, PatchRow: -1, PatchCol: -1, GroupSize: 4},
+		effectRow(0, 0, 0, 0, 0.5), effectRow(0, 1, 1, 1, 0.25),
 	}
 	nan := math.NaN()
 	tests := map[string]struct {
@@ -55,6 +63,14 @@ func TestBuild(t *testing.T) {
 		"other variant": {
 			opts:   Options{Variant: "Attn"},
 			image0: [][]float64{{nan}, {50}}, steps: []int{0}, images: 1,
+		},
+		"effect column": {
+			opts:   Options{Variant: "Effect_W1", Value: results.ColumnDLogP},
+			image0: [][]float64{{-0.5, nan, nan, nan}, {nan, nan, nan, -0.25}}, steps: []int{0}, images: 1,
+		},
+		"a metric column named like an effect column": {
+			opts:   Options{Value: results.ColumnKL, MetricColumns: []string{results.ColumnKL}, Steps: []int{0}},
+			image0: [][]float64{{100, 200, 300, nan}, {nan, nan, nan, 400}}, steps: []int{0}, images: 2,
 		},
 		"unknown value":  {opts: Options{Value: "nope"}, wantErr: errAny},
 		"no image rows":  {opts: Options{Variant: "Head_3"}, wantErr: ErrNoImageRows},

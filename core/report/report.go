@@ -13,9 +13,15 @@ import (
 
 // Options select what a summary ranks.
 type Options struct {
-	// Variant is the row variant to rank by (default "Full").
+	// Variant is the row variant to rank by (default "Full"); an
+	// Effect_W{k} variant ranks by the propagated knockout, its layer being
+	// the start layer.
 	Variant string
-	// Metric is "l2_distance" (default) or "cosine_distance".
+	// Metric is "l2_distance" (default) or "cosine_distance", or for an
+	// Effect_W{k} variant one of the effect columns: "kl" (its default),
+	// "dlogp" (ranked most negative first), "tv", "rank",
+	// "argmax_changed" (the fraction of steps and layers whose greedy
+	// token changed) or "final_hidden_l2".
 	Metric string
 	// Top is how many entries each band lists (default 5).
 	Top int
@@ -67,8 +73,11 @@ type Summary struct {
 	// first.
 	Status          string `json:",omitempty"`
 	Variant, Metric string
-	Steps           int
-	Bands           []Band
+	// Ascending: the entries are ranked smallest first (dlogp: the most
+	// negative change of the greedy token's log-probability first).
+	Ascending bool `json:",omitempty"`
+	Steps     int
+	Bands     []Band
 }
 
 // FromFile reads a results file, keeps the rows of its finished steps
@@ -107,8 +116,12 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 	if opts.Variant == "" {
 		opts.Variant = "Full"
 	}
+	_, effect := results.EffectWindow(opts.Variant)
 	if opts.Metric == "" {
 		opts.Metric = results.ColumnL2Distance
+		if effect {
+			opts.Metric = results.ColumnKL
+		}
 	}
 	if opts.Top <= 0 {
 		opts.Top = 5
@@ -116,8 +129,9 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 	if opts.Bands <= 0 {
 		opts.Bands = 3
 	}
-	if opts.Metric != results.ColumnL2Distance && opts.Metric != results.ColumnCosineDistance {
-		return nil, fmt.Errorf("metric %q: want %s or %s", opts.Metric, results.ColumnL2Distance, results.ColumnCosineDistance)
+	value, err := metricOf(opts.Metric, effect)
+	if err != nil {
+		return nil, err
 	}
 	if opts.Bands > MaxBands {
 		return nil, fmt.Errorf("%d bands: at most %d", opts.Bands, MaxBands)
@@ -138,7 +152,7 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 	}
 	layers := maxLayer + 1
 	nb := min(opts.Bands, layers)
-	s := &Summary{Variant: opts.Variant, Metric: opts.Metric, Steps: maxStep + 1}
+	s := &Summary{Variant: opts.Variant, Metric: opts.Metric, Steps: maxStep + 1, Ascending: opts.Metric == results.ColumnDLogP}
 	names := bandNames(nb)
 	for b := 0; b < nb; b++ {
 		s.Bands = append(s.Bands, Band{Name: names[b], FirstLayer: b * layers / nb, LastLayer: (b+1)*layers/nb - 1})
@@ -156,11 +170,8 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 		if r.Variant != opts.Variant {
 			continue
 		}
-		v := r.L2Distance
-		if opts.Metric == results.ColumnCosineDistance {
-			v = r.CosineDistance
-		}
-		if math.IsNaN(v) {
+		v, ok := value(&r)
+		if !ok || math.IsNaN(v) {
 			continue
 		}
 		b := r.Layer * nb / layers
@@ -193,8 +204,8 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 				image = append(image, e)
 			}
 		}
-		s.Bands[b].Text = top(text, opts.Top)
-		s.Bands[b].Image = top(image, opts.Top)
+		s.Bands[b].Text = top(text, opts.Top, s.Ascending)
+		s.Bands[b].Image = top(image, opts.Top, s.Ascending)
 	}
 	if s.Bands[0].Observations == 0 {
 		return nil, fmt.Errorf("no %s rows", opts.Variant)
@@ -202,11 +213,12 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 	return s, nil
 }
 
-// top sorts entries by mean, largest first (ties by position), and keeps n.
-func top(entries []Entry, n int) []Entry {
+// top sorts entries by mean, largest first (smallest first when
+// ascending; ties by position), and keeps n.
+func top(entries []Entry, n int, ascending bool) []Entry {
 	sort.Slice(entries, func(i, j int) bool {
 		if entries[i].Mean != entries[j].Mean {
-			return entries[i].Mean > entries[j].Mean
+			return (entries[i].Mean > entries[j].Mean) != ascending
 		}
 		return entries[i].Position < entries[j].Position
 	})
@@ -235,7 +247,12 @@ func (s *Summary) Write(w io.Writer) error {
 	if s.Status != "" {
 		fmt.Fprintf(&b, "%s\n", s.Status)
 	}
-	fmt.Fprintf(&b, "most affected tokens by mean %s of the %s update (%d steps):\n", s.Metric, s.Variant, s.Steps)
+	if k, ok := results.EffectWindow(s.Variant); ok {
+		fmt.Fprintf(&b, "most affected outputs by mean %s when the final position cannot see the token at %d layer(s) from a start layer (%s, %d steps):\n",
+			s.Metric, k, s.Variant, s.Steps)
+	} else {
+		fmt.Fprintf(&b, "most affected tokens by mean %s of the %s update (%d steps):\n", s.Metric, s.Variant, s.Steps)
+	}
 	for _, band := range s.Bands {
 		fmt.Fprintf(&b, "  %s layers %d–%d:\n", band.Name, band.FirstLayer, band.LastLayer)
 		for _, list := range []struct {
@@ -258,4 +275,42 @@ func (s *Summary) Write(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// metricOf returns the function that reads metric from a row (false when
+// the row has no such value), or an error for a metric the variant does
+// not have.
+func metricOf(metric string, effect bool) (func(*results.Row) (float64, bool), error) {
+	switch metric {
+	case results.ColumnL2Distance:
+		return func(r *results.Row) (float64, bool) { return r.L2Distance, true }, nil
+	case results.ColumnCosineDistance:
+		return func(r *results.Row) (float64, bool) { return r.CosineDistance, true }, nil
+	}
+	read := map[string]func(*results.Effect) float64{
+		results.ColumnKL:            func(e *results.Effect) float64 { return e.KL },
+		results.ColumnDLogP:         func(e *results.Effect) float64 { return e.DLogP },
+		results.ColumnTV:            func(e *results.Effect) float64 { return e.TV },
+		results.ColumnRank:          func(e *results.Effect) float64 { return float64(e.Rank) },
+		results.ColumnFinalHiddenL2: func(e *results.Effect) float64 { return e.FinalHiddenL2 },
+		results.ColumnArgmaxChanged: func(e *results.Effect) float64 {
+			if e.ArgmaxChanged {
+				return 1
+			}
+			return 0
+		},
+	}[metric]
+	if read == nil {
+		return nil, fmt.Errorf("metric %q: want %s, %s or, for an %s{k} variant, one of %s", metric,
+			results.ColumnL2Distance, results.ColumnCosineDistance, results.VariantEffectPrefix, strings.Join(results.EffectColumns(), ", "))
+	}
+	if !effect {
+		return nil, fmt.Errorf("metric %q: only the propagated knockout's %s{k} variants have it", metric, results.VariantEffectPrefix)
+	}
+	return func(r *results.Row) (float64, bool) {
+		if r.Effect == nil {
+			return 0, false
+		}
+		return read(r.Effect), true
+	}, nil
 }

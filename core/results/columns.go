@@ -119,10 +119,13 @@ func FixedColumns() []string {
 	return names
 }
 
-// tableColumns returns the fixed columns followed by one nullable DOUBLE
-// column per metric.
-func tableColumns(metrics []string) []column {
+// tableColumns returns the fixed columns, the effect columns when effect,
+// then one nullable DOUBLE column per metric.
+func tableColumns(effect bool, metrics []string) []column {
 	cols := fixedColumns()
+	if effect {
+		cols = append(cols, effectColumns()...)
+	}
 	for _, m := range metrics {
 		cols = append(cols, column{name: m, kind: kindDouble, nullable: true})
 	}
@@ -131,10 +134,11 @@ func tableColumns(metrics []string) []column {
 
 // validateMetricColumns checks the names of the extra metric columns: each
 // starts with an ASCII letter, continues with ASCII letters, digits, '_' or
-// '-', is at most 64 bytes long, is unique and is not a fixed column's name.
-// The rule keeps names free of CSV quoting and of the dots that some tools
-// read as a nested column path.
-func validateMetricColumns(names []string) error {
+// '-', is at most 64 bytes long, is unique and is not a fixed column's name
+// (nor an effect column's, in a file with them). The rule keeps names free
+// of CSV quoting and of the dots that some tools read as a nested column
+// path.
+func validateMetricColumns(names []string, effect bool) error {
 	if len(names) > maxMetricColumns {
 		return fmt.Errorf("%d metric columns: %w (at most %d)", len(names), ErrInvalidColumn, maxMetricColumns)
 	}
@@ -146,6 +150,9 @@ func validateMetricColumns(names []string) error {
 		}
 		if slices.Contains(fixed, name) {
 			return fmt.Errorf("metric column %q: %w (a fixed column has that name)", name, ErrInvalidColumn)
+		}
+		if effect && slices.Contains(EffectColumns(), name) {
+			return fmt.Errorf("metric column %q: %w (an effect column has that name)", name, ErrInvalidColumn)
 		}
 		if seen[name] {
 			return fmt.Errorf("metric column %q: %w (named twice)", name, ErrInvalidColumn)

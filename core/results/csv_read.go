@@ -156,11 +156,11 @@ func csvMeta(path string, rr *csvRecordReader) (m Meta, hasSidecar bool, err err
 		return Meta{}, false, fmt.Errorf("read results %q: %w", path, err)
 	}
 	names := slices.Clone(header)
-	metrics, err := checkColumns(names)
+	effect, metrics, err := checkColumns(names)
 	if err != nil {
 		return Meta{}, false, fmt.Errorf("read results %q: %w", path, err)
 	}
-	m = Meta{Format: FormatCSV, Columns: names, MetricColumns: metrics}
+	m = Meta{Format: FormatCSV, Columns: names, Effect: effect, MetricColumns: metrics}
 	side := SidecarPath(path)
 	data, err := ReadRegular(side, maxSidecarBytes)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -269,13 +269,22 @@ func decodeCSVRow(rec, names []string, in interner) (Row, error) {
 	if rec[colAttentionWeight] != "" {
 		r.AttentionWeight, r.HasAttentionWeight = float(colAttentionWeight), true
 	}
-	if n := len(names) - numFixedColumns; n > 0 {
+	first := numFixedColumns // the first metric column
+	if hasEffectColumns(names[numFixedColumns:]) {
+		first += numEffectColumns
+		if rec[numFixedColumns] != "" {
+			const at = numFixedColumns
+			r.Effect = &Effect{KL: float(at), DLogP: float(at + 1), TV: float(at + 2),
+				ArgmaxChanged: integer(at+3) != 0, Rank: integer(at + 4), FinalHiddenL2: float(at + 5)}
+		}
+	}
+	if n := len(names) - first; n > 0 {
 		r.Metrics = make([]float64, n)
 		for i := range r.Metrics {
-			if rec[numFixedColumns+i] == "" {
+			if rec[first+i] == "" {
 				r.Metrics[i] = math.NaN()
 			} else {
-				r.Metrics[i] = float(numFixedColumns + i)
+				r.Metrics[i] = float(first + i)
 			}
 		}
 	}

@@ -24,6 +24,7 @@ type csvSink struct {
 	file     *tempFile
 	buf      *bufio.Writer
 	columns  []string
+	effect   bool // the effect columns follow the fixed ones
 	line     []byte
 	sidecar  []byte
 	segStep  int  // step of the open segment
@@ -40,7 +41,8 @@ func newCSVSink(final string, opts Options) (*csvSink, error) {
 		final:   final,
 		file:    tf,
 		buf:     bufio.NewWriterSize(tf, fileBufferSize),
-		columns: append(FixedColumns(), opts.MetricColumns...),
+		columns: columnNames(tableColumns(opts.Effect, opts.MetricColumns)),
+		effect:  opts.Effect,
 	}
 	// Column names need no quoting: the fixed ones are plain and metric
 	// names are checked by validateMetricColumns.
@@ -62,7 +64,7 @@ func (s *csvSink) write(step int, rows []Row) error {
 		s.open, s.segStep = true, step
 	}
 	for i := range rows {
-		s.line = appendCSVRow(s.line[:0], &rows[i])
+		s.line = appendCSVRow(s.line[:0], &rows[i], s.effect)
 		if _, err := s.buf.Write(s.line); err != nil {
 			return fmt.Errorf("write csv %q: %w", s.file.path, err)
 		}
@@ -166,8 +168,9 @@ func SidecarPath(csvPath string) string {
 	return strings.TrimSuffix(csvPath, filepath.Ext(csvPath)) + ".meta.json"
 }
 
-// appendCSVRow appends r as one CSV record with its line feed.
-func appendCSVRow(b []byte, r *Row) []byte {
+// appendCSVRow appends r as one CSV record with its line feed; effect says
+// whether the file has the effect columns.
+func appendCSVRow(b []byte, r *Row, effect bool) []byte {
 	b = strconv.AppendInt(b, int64(r.Step), 10)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Layer), 10)
@@ -201,6 +204,9 @@ func appendCSVRow(b []byte, r *Row) []byte {
 	b = strconv.AppendInt(b, int64(r.GroupSize), 10)
 	b = append(b, ',')
 	b = appendCSVString(b, r.PromptName)
+	if effect {
+		b = appendCSVEffect(b, r.Effect)
+	}
 	for _, m := range r.Metrics {
 		b = append(b, ',')
 		if !math.IsNaN(m) {
@@ -254,4 +260,31 @@ func csvNeedsQuotes(s string) bool {
 		return true
 	}
 	return strings.ContainsAny(s, ",\"\r\n")
+}
+
+// appendCSVEffect appends a row's effect columns, each after a comma:
+// empty fields when e is nil.
+func appendCSVEffect(b []byte, e *Effect) []byte {
+	if e == nil {
+		return append(b, ",,,,,,"...)
+	}
+	changed := int64(0)
+	if e.ArgmaxChanged {
+		changed = 1
+	}
+	for _, v := range [...]float64{e.KL, e.DLogP, e.TV} {
+		b = appendCSVFloat(append(b, ','), v)
+	}
+	b = strconv.AppendInt(append(b, ','), changed, 10)
+	b = strconv.AppendInt(append(b, ','), int64(e.Rank), 10)
+	return appendCSVFloat(append(b, ','), e.FinalHiddenL2)
+}
+
+// columnNames are the names of cols.
+func columnNames(cols []column) []string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	return names
 }

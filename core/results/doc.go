@@ -58,7 +58,16 @@
 //	group_label      STRING
 //	group_size       INT64
 //	prompt_name      STRING
+//	kl               DOUBLE, nullable  ┐ the effect columns, only in a file
+//	dlogp            DOUBLE, nullable  │ written with Options.Effect (run
+//	tv               DOUBLE, nullable  │ --effect); null except on the
+//	argmax_changed   INT64, nullable   │ propagated knockout's Effect_W{k}
+//	rank             INT64, nullable   │ rows (Row.Effect)
+//	final_hidden_l2  DOUBLE, nullable  ┘
 //	<metric columns> DOUBLE, nullable, named in Options.MetricColumns
+//
+// Files without the effect columns, as every file before them, read as
+// before: Meta.Effect tells them apart.
 //
 // Values are stored unrounded: Parquet holds the float64 bits, CSV the
 // shortest decimal that parses back to the same float64.

@@ -126,6 +126,12 @@ func diffRow(got, want results.Row) string {
 		return fmt.Sprintf("prompt_name %q, want %q", got.PromptName, want.PromptName)
 	case len(got.Metrics) != len(want.Metrics):
 		return fmt.Sprintf("%d metrics, want %d", len(got.Metrics), len(want.Metrics))
+	case (got.Effect == nil) != (want.Effect == nil):
+		return fmt.Sprintf("effect %v, want %v", got.Effect, want.Effect)
+	case got.Effect != nil && (!sameFloat(got.Effect.KL, want.Effect.KL) || !sameFloat(got.Effect.DLogP, want.Effect.DLogP) ||
+		!sameFloat(got.Effect.TV, want.Effect.TV) || !sameFloat(got.Effect.FinalHiddenL2, want.Effect.FinalHiddenL2) ||
+		got.Effect.ArgmaxChanged != want.Effect.ArgmaxChanged || got.Effect.Rank != want.Effect.Rank):
+		return fmt.Sprintf("effect %+v, want %+v", *got.Effect, *want.Effect)
 	}
 	for k := range want.Metrics {
 		if !sameFloat(got.Metrics[k], want.Metrics[k]) {

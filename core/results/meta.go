@@ -45,7 +45,8 @@ func isReservedKey(k string) bool {
 type Meta struct {
 	Format        Format
 	Columns       []string          // every column, in file order
-	MetricColumns []string          // the columns after the fixed ones
+	Effect        bool              // the file has the effect columns, after the fixed ones
+	MetricColumns []string          // the columns after the fixed (and effect) ones
 	Metadata      map[string]string // run metadata, without the reserved keys
 	HasMetadata   bool              // the file carries vlmask's metadata (false for a CSV file without its sidecar)
 	Complete      bool              // MetaKeyComplete

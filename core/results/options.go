@@ -70,6 +70,9 @@ type Options struct {
 	// of an incomplete run they hold ("incomplete: 3 of 5 steps"); 0 leaves
 	// it out.
 	PlannedSteps int
+	// Effect adds the effect columns (EffectColumns) after the fixed ones,
+	// for the Effect_W{k} rows of the propagated knockout.
+	Effect bool
 	// Version is vlmask's version, written into the Parquet footer's
 	// created_by as "vlmask version VERSION"; empty means DefaultVersion.
 	Version string
@@ -87,6 +90,7 @@ func (o Options) normalized() (Options, error) {
 	n := Options{
 		Formats:       slices.Clone(o.Formats),
 		MetricColumns: slices.Clone(o.MetricColumns),
+		Effect:        o.Effect,
 		Metadata:      maps.Clone(o.Metadata),
 		RowGroupRows:  o.RowGroupRows,
 		PlannedSteps:  o.PlannedSteps,
@@ -107,7 +111,7 @@ func (o Options) normalized() (Options, error) {
 			return Options{}, fmt.Errorf("format %q listed twice: %w", f, ErrInvalidOptions)
 		}
 	}
-	if err := validateMetricColumns(n.MetricColumns); err != nil {
+	if err := validateMetricColumns(n.MetricColumns, n.Effect); err != nil {
 		return Options{}, err
 	}
 	for k := range n.Metadata {

@@ -47,11 +47,11 @@ func parquetMeta(path string, pf *parquet.File) (Meta, error) {
 	for i, f := range fields {
 		names[i] = f.Name()
 	}
-	metrics, err := checkColumns(names)
+	effect, metrics, err := checkColumns(names)
 	if err != nil {
 		return Meta{}, fmt.Errorf("read results %q: %w", path, err)
 	}
-	for i, c := range tableColumns(metrics) {
+	for i, c := range tableColumns(effect, metrics) {
 		if err := checkParquetField(fields[i], c); err != nil {
 			return Meta{}, fmt.Errorf("read results %q: %w", path, err)
 		}
@@ -64,6 +64,7 @@ func parquetMeta(path string, pf *parquet.File) (Meta, error) {
 	m := Meta{
 		Format:        FormatParquet,
 		Columns:       names,
+		Effect:        effect,
 		MetricColumns: metrics,
 		CreatedBy:     md.CreatedBy,
 	}
@@ -124,7 +125,7 @@ func readParquet(path string) ([]Row, Meta, error) {
 		for {
 			n, err := rr.ReadRows(buf)
 			for _, pr := range buf[:n] {
-				r, derr := decodeParquetRow(pr, len(m.MetricColumns), in)
+				r, derr := decodeParquetRow(pr, m.Effect, len(m.MetricColumns), in)
 				if derr != nil {
 					rr.Close()
 					return nil, Meta{}, fmt.Errorf("read results %q: row group %d, row %d: %w", path, gi, len(rows), derr)
@@ -150,9 +151,13 @@ func readParquet(path string) ([]Row, Meta, error) {
 }
 
 // decodeParquetRow turns one flat Parquet row back into a Row.
-func decodeParquetRow(pr parquet.Row, numMetrics int, in interner) (Row, error) {
-	if len(pr) != numFixedColumns+numMetrics {
-		return Row{}, fmt.Errorf("%w: %d values, want %d", ErrNotResults, len(pr), numFixedColumns+numMetrics)
+func decodeParquetRow(pr parquet.Row, effect bool, numMetrics int, in interner) (Row, error) {
+	first := numFixedColumns // the first metric column
+	if effect {
+		first += numEffectColumns
+	}
+	if len(pr) != first+numMetrics {
+		return Row{}, fmt.Errorf("%w: %d values, want %d", ErrNotResults, len(pr), first+numMetrics)
 	}
 	optInt := func(v parquet.Value) int {
 		if v.IsNull() {
@@ -180,10 +185,13 @@ func decodeParquetRow(pr parquet.Row, numMetrics int, in interner) (Row, error) 
 	if w := pr[colAttentionWeight]; !w.IsNull() {
 		r.AttentionWeight, r.HasAttentionWeight = w.Double(), true
 	}
+	if effect {
+		r.Effect = decodeParquetEffect(pr[numFixedColumns:first])
+	}
 	if numMetrics > 0 {
 		r.Metrics = make([]float64, numMetrics)
 		for i := range r.Metrics {
-			if v := pr[numFixedColumns+i]; v.IsNull() {
+			if v := pr[first+i]; v.IsNull() {
 				r.Metrics[i] = math.NaN()
 			} else {
 				r.Metrics[i] = v.Double()
@@ -191,4 +199,16 @@ func decodeParquetRow(pr parquet.Row, numMetrics int, in interner) (Row, error) 
 		}
 	}
 	return r, nil
+}
+
+// decodeParquetEffect reads a row's effect columns: nil when they are null
+// (every row but the Effect_W{k} ones).
+func decodeParquetEffect(vs []parquet.Value) *Effect {
+	if vs[0].IsNull() {
+		return nil
+	}
+	return &Effect{
+		KL: vs[0].Double(), DLogP: vs[1].Double(), TV: vs[2].Double(),
+		ArgmaxChanged: vs[3].Int64() != 0, Rank: int(vs[4].Int64()), FinalHiddenL2: vs[5].Double(),
+	}
 }

@@ -42,6 +42,7 @@ type parquetSink struct {
 	wopts    []parquet.WriterOption // a segment's writer options
 	template format.FileMetaData    // schema, created_by and column orders of every segment
 	nmetrics int
+	effect   bool              // the effect columns follow the fixed ones
 	maxRows  int               // rows per row group
 	columns  [][]parquet.Value // per column, the values of the rows being converted
 
@@ -64,7 +65,7 @@ type segment struct {
 }
 
 func newParquetSink(final string, opts Options) (*parquetSink, error) {
-	schema := parquet.NewSchema(schemaName, newOrderedGroup(tableColumns(opts.MetricColumns)))
+	schema := parquet.NewSchema(schemaName, newOrderedGroup(tableColumns(opts.Effect, opts.MetricColumns)))
 	wo, err := parquetWriterOptions(schema, opts)
 	if err != nil {
 		return nil, err
@@ -84,8 +85,9 @@ func newParquetSink(final string, opts Options) (*parquetSink, error) {
 		wopts:    wo,
 		template: template,
 		nmetrics: len(opts.MetricColumns),
+		effect:   opts.Effect,
 		maxRows:  opts.RowGroupRows,
-		columns:  make([][]parquet.Value, numFixedColumns+len(opts.MetricColumns)),
+		columns:  make([][]parquet.Value, len(tableColumns(opts.Effect, opts.MetricColumns))),
 	}
 	for c := range s.columns {
 		s.columns[c] = make([]parquet.Value, 0, parquetBatchRows)
@@ -313,8 +315,13 @@ func (s *parquetSink) setRow(i int, r *Row) {
 	cols[colGroupLabel][i] = stringValue(r.GroupLabel)
 	cols[colGroupSize][i] = parquet.Int64Value(int64(r.GroupSize))
 	cols[colPromptName][i] = stringValue(r.PromptName)
+	first := numFixedColumns // the first metric column
+	if s.effect {
+		setEffect(cols, i, r.Effect)
+		first += numEffectColumns
+	}
 	for k, m := range r.Metrics {
-		col := numFixedColumns + k
+		col := first + k
 		if math.IsNaN(m) {
 			cols[col][i] = parquet.NullValue()
 		} else {
@@ -337,4 +344,25 @@ func optionalInt(v, col int) parquet.Value {
 // stringValue makes a BYTE_ARRAY value that shares s's bytes.
 func stringValue(s string) parquet.Value {
 	return parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
+// setEffect sets row i's effect columns: null when e is nil.
+func setEffect(cols [][]parquet.Value, i int, e *Effect) {
+	const at = numFixedColumns
+	if e == nil {
+		for c := at; c < at+numEffectColumns; c++ {
+			cols[c][i] = parquet.NullValue().Level(0, 0, c)
+		}
+		return
+	}
+	changed := int64(0)
+	if e.ArgmaxChanged {
+		changed = 1
+	}
+	cols[at][i] = parquet.DoubleValue(e.KL).Level(0, 1, at)
+	cols[at+1][i] = parquet.DoubleValue(e.DLogP).Level(0, 1, at+1)
+	cols[at+2][i] = parquet.DoubleValue(e.TV).Level(0, 1, at+2)
+	cols[at+3][i] = parquet.Int64Value(changed).Level(0, 1, at+3)
+	cols[at+4][i] = parquet.Int64Value(int64(e.Rank)).Level(0, 1, at+4)
+	cols[at+5][i] = parquet.DoubleValue(e.FinalHiddenL2).Level(0, 1, at+5)
 }

@@ -24,19 +24,24 @@ func Read(path string) ([]Row, Meta, error) {
 	return readCSV(path)
 }
 
-// checkColumns checks that names are the fixed columns followed by metric
-// columns, and returns the metric column names.
-func checkColumns(names []string) ([]string, error) {
+// checkColumns checks that names are the fixed columns followed by the
+// effect columns or none of them, then metric columns; it says whether the
+// effect columns are there and returns the metric column names.
+func checkColumns(names []string) (effect bool, metrics []string, err error) {
 	fixed := FixedColumns()
 	if len(names) < len(fixed) {
-		return nil, fmt.Errorf("%w: %d columns, want at least the %d fixed ones", ErrNotResults, len(names), len(fixed))
+		return false, nil, fmt.Errorf("%w: %d columns, want at least the %d fixed ones", ErrNotResults, len(names), len(fixed))
 	}
 	for i, want := range fixed {
 		if names[i] != want {
-			return nil, fmt.Errorf("%w: column %d is %q, want %q", ErrNotResults, i, names[i], want)
+			return false, nil, fmt.Errorf("%w: column %d is %q, want %q", ErrNotResults, i, names[i], want)
 		}
 	}
-	return names[len(fixed):], nil
+	rest := names[len(fixed):]
+	if hasEffectColumns(rest) {
+		return true, rest[numEffectColumns:], nil
+	}
+	return false, rest, nil
 }
 
 // checkRowCount compares the rows read with the count recorded at Close.

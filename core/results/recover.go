@@ -295,7 +295,7 @@ func lastCSVStep(f io.ReadSeeker) (checkpointFound, error) {
 		return checkpointFound{}, nil // not even a header: nothing to keep
 	}
 	names := append([]string(nil), header...)
-	if _, err := checkColumns(names); err != nil {
+	if _, _, err := checkColumns(names); err != nil {
 		return checkpointFound{}, err
 	}
 	found := checkpointFound{columns: names}

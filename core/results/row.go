@@ -37,11 +37,16 @@ type Row struct {
 	// Metrics holds one value per Options.MetricColumns entry, in that
 	// order; NaN writes null, so a metric cannot store NaN itself.
 	Metrics []float64
+
+	// Effect holds the effect columns of an Effect_W{k} row (nil on every
+	// other row, whose effect columns are null). Only a file written with
+	// Options.Effect has them.
+	Effect *Effect
 }
 
 // validateRow checks what a reader depends on; the error names the
 // offending field.
-func validateRow(r *Row, numMetrics int) error {
+func validateRow(r *Row, numMetrics int, effect bool) error {
 	switch {
 	case r.Step < 0:
 		return fmt.Errorf("generation_step %d: %w (negative)", r.Step, ErrInvalidRow)
@@ -62,6 +67,9 @@ func validateRow(r *Row, numMetrics int) error {
 		return fmt.Errorf("modality %q: %w (want %s, %s or %s)", r.Modality, ErrInvalidRow, ModalityText, ModalityImage, ModalityMixed)
 	}
 	if err := ValidateVariant(r.Variant); err != nil {
+		return err
+	}
+	if err := validateEffect(r, effect); err != nil {
 		return err
 	}
 	for _, f := range [...]struct{ name, value string }{

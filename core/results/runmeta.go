@@ -28,6 +28,7 @@ const (
 	MetaKeySaveAttentionWeights = "vlmask.save_attention_weights" // true when AttentionWeight_* rows were written
 	MetaKeyGeneratedText        = "vlmask.generated_text"         // the generated text
 	MetaKeyGeneratedIDs         = "vlmask.generated_ids"          // the generated token ids, a JSON array
+	MetaKeyEffectWindows        = "vlmask.effect_windows"         // the propagated knockout's windows, a JSON array (EffectWindowsValue); absent without --effect
 	// MetaKeyInputsSHA256 is the sha256, in hex, of what decides the
 	// results — model files, precision, model input, analysis settings,
 	// plugins and their configuration — so that a resumed batch can tell
@@ -128,4 +129,11 @@ func (m Meta) Images() ([]string, error) {
 		return nil, nil
 	}
 	return paths, nil
+}
+
+// EffectWindowsValue formats the propagated knockout's windows for
+// MetaKeyEffectWindows.
+func EffectWindowsValue(windows []int) string {
+	b, _ := json.Marshal(windows)
+	return string(b)
 }

@@ -23,12 +23,14 @@ const maxVariantLen = 64
 
 // ValidateVariant checks a variant name. Valid names are the built-in ones —
 // Full, Attn, Head_{i}, AttentionWeight_Head_{i}, AttentionWeight_Avg, with
-// i a head index in decimal without leading zeros (0, 1, … 10, …) — and
+// i a head index in decimal without leading zeros (0, 1, … 10, …), and the
+// propagated knockout's Effect_W{k}, k ≥ 1 likewise — and
 // plugin-defined names: an ASCII letter followed by ASCII letters, digits
 // and '_', at most 64 bytes, not starting with "Head_" or
-// "AttentionWeight_" (those prefixes belong to the built-in per-head and
-// attention-weight names; the original grid viewer switches to the
-// attention_weight column for any name starting with "AttentionWeight_").
+// "AttentionWeight_" or "Effect_W" (those prefixes belong to the built-in
+// per-head, attention-weight and effect names; the original grid viewer
+// switches to the attention_weight column for any name starting with
+// "AttentionWeight_").
 // Names are case-sensitive.
 func ValidateVariant(name string) error {
 	switch name {
@@ -48,6 +50,13 @@ func ValidateVariant(name string) error {
 	if i, ok := strings.CutPrefix(name, VariantHeadPrefix); ok {
 		if !isHeadIndex(i) {
 			return fmt.Errorf("variant %q: %w (head index must be decimal without leading zeros)", name, ErrInvalidVariant)
+		}
+		return nil
+	}
+	if strings.HasPrefix(name, VariantEffectPrefix) {
+		if _, ok := EffectWindow(name); !ok {
+			return fmt.Errorf("variant %q: %w (the prefix %s is reserved for the propagated knockout's %s{k}, k a window of at least 1 in decimal without leading zeros)",
+				name, ErrInvalidVariant, VariantEffectPrefix, VariantEffectPrefix)
 		}
 		return nil
 	}

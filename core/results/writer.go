@@ -178,7 +178,7 @@ func (w *Writer) Write(rows []Row) error {
 	}
 	prev := w.step
 	for i := range rows {
-		if err := validateRow(&rows[i], len(w.opts.MetricColumns)); err != nil {
+		if err := validateRow(&rows[i], len(w.opts.MetricColumns), w.opts.Effect); err != nil {
 			return fmt.Errorf("write results %q: row %d: %w", w.base, w.rows+int64(i), err)
 		}
 		if rows[i].Step < prev {

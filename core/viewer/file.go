@@ -36,6 +36,10 @@ type File struct {
 	meta   results.Meta
 	syms   *results.Symbols
 	blocks []block // sorted by (step, layer)
+	// effect are the blocks of the propagated knockout's Effect_W{k} rows,
+	// which a run writes after the step's layers (a second block of each
+	// (step, layer), the layer being the start layer), sorted likewise.
+	effect []block
 	steps  []int
 	layers []int
 
@@ -86,7 +90,12 @@ func Open(path string) (*File, error) {
 			return nil, fmt.Errorf("open %q: %w", path, err)
 		}
 	}
-	f.values = append([]string{results.ColumnL2Distance, results.ColumnCosineDistance, results.ColumnAttentionWeight}, f.meta.MetricColumns...)
+	f.values = []string{results.ColumnL2Distance, results.ColumnCosineDistance, results.ColumnAttentionWeight}
+	if f.meta.Effect {
+		// The effect columns the viewer can colour by (the float ones).
+		f.values = append(f.values, results.ColumnKL, results.ColumnDLogP, results.ColumnTV, results.ColumnFinalHiddenL2)
+	}
+	f.values = append(f.values, f.meta.MetricColumns...)
 	return f, nil
 }
 
@@ -101,7 +110,7 @@ func (f *File) Path() string { return f.path }
 func (f *File) index() error {
 	starts := f.table.RowGroupStarts()
 	var steps, layers []int64
-	seen := map[[2]int]bool{}
+	seen, effectSeen := map[[2]int]bool{}, map[[2]int]bool{}
 	var cur *block
 	for g := 0; g+1 < len(starts); g++ {
 		var err error
@@ -118,21 +127,30 @@ func (f *File) index() error {
 				continue
 			}
 			key := [2]int{s, l}
-			if seen[key] {
-				return fmt.Errorf("%w: step %d layer %d appears again at row %d", ErrLayout, s, l, starts[g]+int64(i))
-			}
-			seen[key] = true
 			row := starts[g] + int64(i)
-			f.blocks = append(f.blocks, block{step: s, layer: l, from: row, to: row + 1})
-			cur = &f.blocks[len(f.blocks)-1]
+			switch {
+			case !seen[key]:
+				seen[key] = true
+				f.blocks = append(f.blocks, block{step: s, layer: l, from: row, to: row + 1})
+				cur = &f.blocks[len(f.blocks)-1]
+			case f.meta.Effect && !effectSeen[key]:
+				// The step's effect rows, after all its layers.
+				effectSeen[key] = true
+				f.effect = append(f.effect, block{step: s, layer: l, from: row, to: row + 1})
+				cur = &f.effect[len(f.effect)-1]
+			default:
+				return fmt.Errorf("%w: step %d layer %d appears again at row %d", ErrLayout, s, l, row)
+			}
 		}
 	}
-	slices.SortFunc(f.blocks, func(a, b block) int {
+	byStepLayer := func(a, b block) int {
 		if a.step != b.step {
 			return a.step - b.step
 		}
 		return a.layer - b.layer
-	})
+	}
+	slices.SortFunc(f.blocks, byStepLayer)
+	slices.SortFunc(f.effect, byStepLayer)
 	stepSet, layerSet := map[int]bool{}, map[int]bool{}
 	for _, b := range f.blocks {
 		stepSet[b.step], layerSet[b.layer] = true, true
@@ -154,7 +172,11 @@ func sortedKeys(m map[int]bool) []int {
 // last blocks (a plugin's variants are the same at every step).
 func (f *File) listVariants() error {
 	seen := map[int32]bool{}
-	for _, b := range []block{f.blocks[0], f.blocks[len(f.blocks)-1]} {
+	sample := []block{f.blocks[0], f.blocks[len(f.blocks)-1]}
+	if len(f.effect) > 0 {
+		sample = append(sample, f.effect[0])
+	}
+	for _, b := range sample {
 		codes, err := f.table.Strings(results.ColumnVariant, b.from, b.to, f.syms, nil)
 		if err != nil {
 			return err
@@ -171,8 +193,8 @@ func (f *File) listVariants() error {
 }
 
 // compareVariants orders variants as a reader expects them: Full, Attn,
-// Head_0, Head_1, ... Head_10, the attention weights, then plugin variants
-// by name.
+// Head_0, Head_1, ... Head_10, the attention weights, the effect windows
+// Effect_W1, Effect_W2, ..., then plugin variants by name.
 func compareVariants(a, b string) int {
 	ra, ia := variantRank(a)
 	rb, ib := variantRank(b)
@@ -194,6 +216,9 @@ func variantRank(v string) (rank, head int) {
 	case results.VariantAttentionWeightAvg:
 		return 4, 0
 	}
+	if k, ok := results.EffectWindow(v); ok {
+		return 5, k
+	}
 	if h, ok := strings.CutPrefix(v, results.VariantHeadPrefix); ok {
 		n, _ := strconv.Atoi(h)
 		return 2, n
@@ -202,22 +227,26 @@ func variantRank(v string) (rank, head int) {
 		n, _ := strconv.Atoi(h)
 		return 3, n
 	}
-	return 5, 0
+	return 6, 0
 }
 
 // blocksOf returns the blocks of step, in layer order.
-func (f *File) blocksOf(step int) []block {
-	i, _ := slices.BinarySearchFunc(f.blocks, step, func(b block, s int) int { return b.step - s })
+func (f *File) blocksOf(step int) []block { return stepBlocks(f.blocks, step) }
+
+// stepBlocks returns the blocks of step in all, a list sorted by (step,
+// layer).
+func stepBlocks(all []block, step int) []block {
+	i, _ := slices.BinarySearchFunc(all, step, func(b block, s int) int { return b.step - s })
 	j := i
-	for j < len(f.blocks) && f.blocks[j].step == step {
+	for j < len(all) && all[j].step == step {
 		j++
 	}
-	return f.blocks[i:j]
+	return all[i:j]
 }
 
-// blockOf returns the block of (step, layer).
-func (f *File) blockOf(step, layer int) (block, bool) {
-	for _, b := range f.blocksOf(step) {
+// layerBlock returns the block of (step, layer) in all.
+func layerBlock(all []block, step, layer int) (block, bool) {
+	for _, b := range stepBlocks(all, step) {
 		if b.layer == layer {
 			return b, true
 		}

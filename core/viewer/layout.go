@@ -47,18 +47,52 @@ func (f *File) stepLayout(step int) (*layout, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.regular = true
+	if l.regular, err = f.regular(blocks, l); err != nil {
+		return nil, err
+	}
+	f.layouts.put(key, l, l.bytes())
+	return l, nil
+}
+
+// regular says whether every block has the rows of the first, which l
+// describes (checked on the last block).
+func (f *File) regular(blocks []block, l *layout) (bool, error) {
 	for _, b := range blocks[1:] {
 		if b.to-b.from != blocks[0].to-blocks[0].from {
-			l.regular = false
+			return false, nil
 		}
 	}
-	if last := blocks[len(blocks)-1]; l.regular && len(blocks) > 1 {
+	if last := blocks[len(blocks)-1]; len(blocks) > 1 {
 		units, variants, err := f.blockRows(last, l)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
-		l.regular = slices.Equal(units, l.rowUnit) && slices.Equal(variants, l.rowVariant)
+		return slices.Equal(units, l.rowUnit) && slices.Equal(variants, l.rowVariant), nil
+	}
+	return true, nil
+}
+
+// effectLayout returns the layout of step's effect blocks: the step's
+// units, with the rows of its Effect_W{k} blocks.
+func (f *File) effectLayout(step int) (*layout, error) {
+	key := "effect " + strconv.Itoa(step)
+	if v, ok := f.layouts.get(key); ok {
+		return v.(*layout), nil
+	}
+	main, err := f.stepLayout(step)
+	if err != nil {
+		return nil, err
+	}
+	blocks := stepBlocks(f.effect, step)
+	if len(blocks) == 0 {
+		return nil, fmt.Errorf("step %d: %w (no effect rows)", step, ErrNotFound)
+	}
+	l := &layout{units: main.units, grids: main.grids, unitOf: main.unitOf}
+	if l.rowUnit, l.rowVariant, err = f.blockRows(blocks[0], main); err != nil {
+		return nil, err
+	}
+	if l.regular, err = f.regular(blocks, l); err != nil {
+		return nil, err
 	}
 	f.layouts.put(key, l, l.bytes())
 	return l, nil

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/vlmask/vlmask/core/results"
 )
 
 // MaxQueryValues bounds the values one query returns (32 MiB of float64).
@@ -40,7 +42,12 @@ func (f *File) Values(q Query) (Values, error) {
 	if err := f.checkQuery(q); err != nil {
 		return Values{}, err
 	}
-	l, err := f.stepLayout(q.Step)
+	// The effect variants' rows are blocks of their own.
+	blocks, layoutOf := f.blocks, f.stepLayout
+	if _, ok := results.EffectWindow(q.Variants[0]); ok {
+		blocks, layoutOf = f.effect, f.effectLayout
+	}
+	l, err := layoutOf(q.Step)
 	if err != nil {
 		return Values{}, err
 	}
@@ -63,15 +70,15 @@ func (f *File) Values(q Query) (Values, error) {
 			want[s] = i
 		}
 	}
-	if err := f.fill(&out, q, l, want); err != nil {
+	if err := f.fill(&out, q, l, blocks, want); err != nil {
 		return Values{}, err
 	}
 	f.results.put(key, out, int64(len(out.Data))*8)
 	return out, nil
 }
 
-// fill reads the value column over the query's blocks into out.
-func (f *File) fill(out *Values, q Query, l *layout, want map[int32]int) error {
+// fill reads the value column over the query's blocks (of all) into out.
+func (f *File) fill(out *Values, q Query, l *layout, all []block, want map[int32]int) error {
 	nv, nu := len(q.Variants), len(l.units)
 	// index: symbol → the query's variant index, or -1.
 	index := make([]int, f.syms.Len())
@@ -92,7 +99,7 @@ func (f *File) fill(out *Values, q Query, l *layout, want map[int32]int) error {
 	}
 	blocks := make([]block, len(q.Layers))
 	for i, layer := range q.Layers {
-		b, ok := f.blockOf(q.Step, layer)
+		b, ok := layerBlock(all, q.Step, layer)
 		if !ok {
 			return fmt.Errorf("step %d layer %d: %w", q.Step, layer, ErrNotFound)
 		}
@@ -156,9 +163,13 @@ func (f *File) checkQuery(q Query) error {
 	if len(q.Variants) == 0 {
 		return fmt.Errorf("no variant asked for: %w", ErrBadRequest)
 	}
+	_, effect := results.EffectWindow(q.Variants[0])
 	for _, v := range q.Variants {
 		if !slices.Contains(f.variants, v) {
 			return fmt.Errorf("variant %q: %w", v, ErrNotFound)
+		}
+		if _, ok := results.EffectWindow(v); ok != effect {
+			return fmt.Errorf("variants %v: %w (ask for the %s{k} variants apart from the others)", q.Variants, ErrBadRequest, results.VariantEffectPrefix)
 		}
 	}
 	if !slices.Contains(f.values, q.Value) {

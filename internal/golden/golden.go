@@ -170,6 +170,8 @@ func (c Case) ImagePaths() []string {
 type Tolerances struct {
 	Quantities map[string]Quantity            `json:"quantities"`
 	Knockout   map[string]map[string]Quantity `json:"knockout"`
+	// Effect is the propagated knockout's block (three cases have it).
+	Effect EffectTolerance `json:"effect"`
 }
 
 // Quantity is one quantity's tolerance entry: tol_abs = 10·max_abs +
@@ -189,7 +191,10 @@ func (tol Tolerances) Scaled(ratio float64) Tolerances {
 		q.TolAbs = 10*ratio*q.MaxAbs + q.Floor
 		return q
 	}
-	out := Tolerances{Quantities: map[string]Quantity{}, Knockout: map[string]map[string]Quantity{}}
+	out := Tolerances{Quantities: map[string]Quantity{}, Knockout: map[string]map[string]Quantity{}, Effect: tol.Effect}
+	for _, q := range []*Quantity{&out.Effect.KL, &out.Effect.DLogP, &out.Effect.TV, &out.Effect.FinalHiddenL2, &out.Effect.Logits} {
+		*q = scale(*q)
+	}
 	for k, q := range tol.Quantities {
 		out.Quantities[k] = scale(q)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,7 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
+	set.EffectWindows = slices.Compact(slices.Sorted(slices.Values(set.EffectWindows)))
 	if err := s.checkLength(in, set.NumTokens); err != nil {
 		return nil, err
 	}
@@ -77,7 +79,7 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 		return nil, err
 	}
 	w, err := results.Create(base, results.Options{Formats: set.Formats, MetricColumns: extra, Metadata: meta, Version: s.cfg.Version,
-		PlannedSteps: set.NumTokens, Replace: set.Replace})
+		PlannedSteps: set.NumTokens, Replace: set.Replace, Effect: len(set.EffectWindows) > 0})
 	if err != nil {
 		return nil, outputError(err)
 	}
@@ -91,6 +93,7 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 		NumTokens: set.NumTokens, Method: set.Method, SkipPerHead: set.SkipPerHead,
 		SaveAttentionWeights: set.SaveAttentionWeights,
 		StopTokenIDs:         s.proc.Config().StopTokenIDs(), PromptName: name,
+		EffectWindows: set.EffectWindows,
 	}
 	res, runErr := an.Run(ctx, AnalysisInput(in), opts)
 	if runErr == nil {
@@ -213,6 +216,9 @@ func (s *Session) metadata(ctx context.Context, in *processor.Result, name strin
 		results.MetaKeySkipPerHead:          strconv.FormatBool(set.SkipPerHead),
 		results.MetaKeySaveAttentionWeights: strconv.FormatBool(set.SaveAttentionWeights),
 	}
+	if len(set.EffectWindows) > 0 {
+		meta[results.MetaKeyEffectWindows] = results.EffectWindowsValue(set.EffectWindows)
+	}
 	for k, v := range set.Metadata {
 		if _, taken := meta[k]; taken {
 			return nil, usage("extra metadata key %q is one the run records itself", k)
@@ -246,6 +252,14 @@ func (t *stepTracker) StepStarted(step, numSteps, seqLen int) {
 func (t *stepTracker) LayerDone(step, layer, numLayers int) {
 	if t.inner != nil {
 		t.inner.LayerDone(step, layer, numLayers)
+	}
+}
+
+var _ core.EffectObserver = (*stepTracker)(nil)
+
+func (t *stepTracker) EffectLayerDone(step, layer, numLayers int) {
+	if eo, ok := t.inner.(core.EffectObserver); ok {
+		eo.EffectLayerDone(step, layer, numLayers)
 	}
 }
 

@@ -48,6 +48,9 @@ type fingerprintInputs struct {
 	SaveAttentionWeights bool                       `json:"save_attention_weights"`
 	Plugins              []string                   `json:"plugins"`
 	PluginConfigs        map[string]json.RawMessage `json:"plugin_configs"`
+	// EffectWindows: absent without the propagated knockout, so a run
+	// without it keeps the fingerprint it had before the option existed.
+	EffectWindows []int `json:"effect_windows,omitempty"`
 }
 
 type imageHash struct {
@@ -83,7 +86,7 @@ func (s *Session) fingerprint(in *processor.Result, set Settings) (string, error
 		Rendered: in.Rendered, IDs: in.Prompt.IDs, TokenTypeIDs: in.Prompt.TokenTypeIDs,
 		NumTokens: set.NumTokens, Method: string(set.Method), Strategy: strategy,
 		SkipPerHead: set.SkipPerHead, SaveAttentionWeights: set.SaveAttentionWeights,
-		Plugins: set.Plugins, PluginConfigs: configs,
+		Plugins: set.Plugins, PluginConfigs: configs, EffectWindows: set.EffectWindows,
 	}
 	for _, d := range in.ImageDetails {
 		fi.Images = append(fi.Images, imageHash{PixelSHA256: d.PixelSHA256, Grid: [3]int{d.GridT, d.GridH, d.GridW}})

@@ -12,6 +12,7 @@ import (
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
 	"github.com/vlmask/vlmask/backend/onnx/family"
 	"github.com/vlmask/vlmask/backend/onnx/ort"
+	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/core/pluginhost"
 	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/hf/processor"
@@ -33,6 +34,9 @@ type Config struct {
 	// RecomputeMemory bounds one recompute batch's transient memory in
 	// bytes (decoder.Options.RecomputeMemory; 0: its default).
 	RecomputeMemory int64
+	// Propagate also builds the row layer sessions of the propagated
+	// knockout's fast path (Settings.EffectWindows with the fast method).
+	Propagate bool
 	// DType is the matrix products' dtype: float32, bfloat16 or float16
 	// (half precision on CUDA only); empty: the checkpoint's dtype on CUDA,
 	// float32 on the CPU.
@@ -142,7 +146,7 @@ func openWith(rt *ort.Runtime, dev ort.Device, proc *processor.Processor, cfg Co
 	start := time.Now()
 	ck := proc.Config()
 	s := &Session{cfg: cfg, log: log, rt: rt, device: dev, proc: proc, chosen: map[string]pluginChoice{}}
-	opts := decoder.Options{Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, RecomputeMemory: cfg.RecomputeMemory, Progress: cfg.LoadProgress, TF32: cfg.TF32}
+	opts := decoder.Options{Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, RecomputeMemory: cfg.RecomputeMemory, Propagate: cfg.Propagate, Progress: cfg.LoadProgress, TF32: cfg.TF32}
 	if err := precision(cfg.DType, cfg.WeightsDType, ck, dev, &opts); err != nil {
 		return nil, err
 	}
@@ -204,4 +208,12 @@ func PeakRSS() string {
 		}
 	}
 	return "unknown"
+}
+
+// Needs sets what the model must be loaded with for set's analyses: the
+// recompute sessions for --method recompute, the row layers for the
+// propagated knockout's fast path.
+func (c *Config) Needs(set Settings) {
+	c.Recompute = set.Method == core.MethodRecompute
+	c.Propagate = len(set.EffectWindows) > 0 && set.Method != core.MethodRecompute
 }

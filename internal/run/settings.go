@@ -35,6 +35,9 @@ type Settings struct {
 	// Metadata is extra run metadata recorded in the results (a dataset
 	// run's row id and shard); its keys must not be the run's own.
 	Metadata map[string]string
+	// EffectWindows, when not empty, adds the propagated knockout's
+	// Effect_W{k} rows for each window k (--effect, --window).
+	EffectWindows []int
 }
 
 // Validate checks the settings that need no model.
@@ -56,6 +59,11 @@ func (s Settings) Validate() error {
 	}
 	if len(s.Formats) == 0 {
 		return usage("no output format")
+	}
+	for _, k := range s.EffectWindows {
+		if k < 1 {
+			return usage("--window %d: must be at least 1", k)
+		}
 	}
 	return nil
 }

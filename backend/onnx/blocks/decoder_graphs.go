@@ -174,7 +174,8 @@ type Head struct {
 }
 
 // HeadGraph builds the final norm and lm_head: hidden [n, hidden] → logits
-// [n, vocab].
+// [n, vocab], and normed [n, hidden], the final norm's output (what the
+// propagated knockout's final_hidden_l2 compares).
 func (d Decoder) HeadGraph(ws *weights.Store, h Head) (*graph.Model, error) {
 	dt := ws.DType()
 	g := NewMixed("head", dt, d.MatMul)
@@ -186,10 +187,12 @@ func (d Decoder) HeadGraph(ws *weights.Store, h Head) (*graph.Model, error) {
 		return nil, err
 	}
 	hidden := b.Input(InHidden, dt, "n", d.Hidden)
-	logits := g.Linear(norm.Apply(g, hidden), lm, nil)
+	normed := norm.Apply(g, hidden)
+	logits := g.Linear(normed, lm, nil)
 	if h.Softcap > 0 {
 		logits = b.Mul(b.Tanh(b.Mul(logits, g.Scalar(1/h.Softcap))), g.Scalar(h.Softcap))
 	}
 	b.Output(logits, OutLogits)
+	b.Output(normed, OutNormed)
 	return b.Build()
 }

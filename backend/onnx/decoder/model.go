@@ -28,6 +28,7 @@ type Model struct {
 	embedScale float64
 
 	layers, tails, recomputes []*ort.Session
+	rowLayers                 []*ort.Session // Options.Propagate: one per layer
 	head                      *ort.Session
 	vision                    []*ort.Session
 	aux                       aux
@@ -144,7 +145,7 @@ func (m *Model) load(opts Options) error {
 	// Build every graph first: a missing or misshapen tensor is reported
 	// before any session exists.
 	n := len(m.spec.Layers)
-	var layerGraphs, tailGraphs, recomputeGraphs []*graph.Model
+	var layerGraphs, tailGraphs, recomputeGraphs, rowGraphs []*graph.Model
 	for l := 0; l < n; l++ {
 		g, err := d.LayerGraph(m.ws, l)
 		if err != nil {
@@ -160,6 +161,12 @@ func (m *Model) load(opts Options) error {
 				return err
 			}
 			recomputeGraphs = append(recomputeGraphs, g)
+		}
+		if opts.Propagate {
+			if g, err = d.RowLayerGraph(m.ws, l); err != nil {
+				return err
+			}
+			rowGraphs = append(rowGraphs, g)
 		}
 	}
 	headGraph, err := d.HeadGraph(m.ws, m.spec.Head)
@@ -183,7 +190,7 @@ func (m *Model) load(opts Options) error {
 		}
 		opts.Session.Weights = m.weights
 	}
-	total := len(layerGraphs) + len(tailGraphs) + len(recomputeGraphs) + 1 + len(visionGraphs)
+	total := len(layerGraphs) + len(tailGraphs) + len(recomputeGraphs) + len(rowGraphs) + 1 + len(visionGraphs)
 	created := 0
 	newSessionWith := func(g *graph.Model, so ort.SessionOptions) (*ort.Session, error) {
 		s, err := m.rt.NewSession(g, so)
@@ -209,6 +216,12 @@ func (m *Model) load(opts Options) error {
 				return fmt.Errorf("layer %d recompute: %w", l, err)
 			}
 			m.recomputes = append(m.recomputes, s)
+		}
+		if opts.Propagate {
+			if s, err = newSession(rowGraphs[l]); err != nil {
+				return fmt.Errorf("layer %d rows: %w", l, err)
+			}
+			m.rowLayers = append(m.rowLayers, s)
 		}
 	}
 	if m.head, err = newSession(headGraph); err != nil {
@@ -281,14 +294,14 @@ func tensorRow(t safetensors.Tensor, id int) ([]float32, error) {
 func (m *Model) Close() error {
 	m.closeOnce.Do(func() {
 		var errs []error
-		for _, group := range [][]*ort.Session{m.layers, m.tails, m.recomputes, {m.head, m.aux.download, m.aux.addRows}, m.vision} {
+		for _, group := range [][]*ort.Session{m.layers, m.tails, m.recomputes, m.rowLayers, {m.head, m.aux.download, m.aux.addRows}, m.vision} {
 			for _, s := range group {
 				if s != nil {
 					errs = append(errs, s.Close())
 				}
 			}
 		}
-		m.layers, m.tails, m.recomputes, m.head, m.vision = nil, nil, nil, nil, nil
+		m.layers, m.tails, m.recomputes, m.rowLayers, m.head, m.vision = nil, nil, nil, nil, nil, nil
 		m.aux = aux{}
 		if m.weights != nil {
 			errs = append(errs, m.weights.Close())

@@ -48,6 +48,10 @@ type Options struct {
 	// (12 GB of a 20 GB peak for a 2B model and a 1024×1024 image), the
 	// shared one the largest single run.
 	CPUArena bool
+	// Propagate also builds the row layer sessions that carry alternative
+	// final rows through the later layers (core.Propagator.Propagate, the
+	// propagated knockout's fast path).
+	Propagate bool
 	// Progress, when set, hears how many of the model's sessions exist so
 	// far (done of total), after each one is created: the slow part of a
 	// load.

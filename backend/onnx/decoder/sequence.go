@@ -42,6 +42,9 @@ func (m *Model) Start(ctx context.Context, p *core.Prompt, opts core.SequenceOpt
 	if opts.KeepLayerInputs && m.recomputes == nil {
 		return nil, fmt.Errorf("recompute needs a model loaded with Options.Recompute: %w", ErrUnsupported)
 	}
+	if opts.PropagateRows && m.rowLayers == nil {
+		return nil, fmt.Errorf("the propagated knockout needs a model loaded with Options.Propagate: %w", ErrUnsupported)
+	}
 	n := len(p.IDs)
 	if n == 0 {
 		return nil, errors.New("empty prompt")

@@ -34,9 +34,16 @@ function summary(i = state.file) { return state.files[i]; }
 // (the heatmap is then drawn over grey).
 function imageURL(s, f, k) { return s.images_found?.[k] ? src.imageURL(f, k) : ""; }
 
+// EFFECT are the effect columns, which only the Effect_W{k} variants (the
+// propagated knockout) have.
+const EFFECT = ["kl", "dlogp", "tv", "final_hidden_l2"];
+
 function valueFor(variant, value) {
   const aw = variant.startsWith("AttentionWeight_");
+  const effect = variant.startsWith("Effect_W");
   if (aw && (value === "l2_distance" || value === "cosine_distance")) return "attention_weight";
+  if (effect && !EFFECT.includes(value)) return "kl";
+  if (!effect && EFFECT.includes(value)) return "l2_distance";
   if (!aw && value === "attention_weight") return "l2_distance";
   return value;
 }
