@@ -23,6 +23,7 @@ func (a *app) testmodelCommand() *cli.Command {
 			&cli.StringFlag{Name: "preset", Value: testmodel.PresetTiny, Usage: "sizes: " + strings.Join(testmodel.Presets(), ", ") + " (which ones a family has: see above)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed of the weights"},
 			&cli.IntFlag{Name: "layers", Usage: "override the preset's number of decoder layers"},
+			&cli.IntFlag{Name: "vision-layers", Usage: "override the preset's number of vision tower blocks"},
 			&cli.StringFlag{Name: "dtype", Value: testmodel.DTypeFloat32, Usage: "weights' dtype in the safetensors: float32 or bfloat16"},
 			&cli.BoolFlag{Name: "no-vision", Usage: "leave out the vision tower's weights (text-only prompts still work)"},
 			&cli.StringFlag{Name: "out", Usage: "directory to write (created; a previous testmodel output there is replaced)"},
@@ -47,7 +48,7 @@ func (a *app) testmodel(c *cli.Context) error {
 	start := time.Now()
 	opts := testmodel.Options{
 		Family: c.String("family"), Preset: c.String("preset"), Seed: c.Uint64("seed"),
-		Layers: c.Int("layers"), DType: c.String("dtype"),
+		Layers: c.Int("layers"), VisionLayers: c.Int("vision-layers"), DType: c.String("dtype"),
 	}
 	if c.Bool("no-vision") {
 		off := false

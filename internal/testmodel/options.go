@@ -74,6 +74,11 @@ type Options struct {
 	// has more, since a decoder takes at most one DeepStack feature per
 	// layer.
 	Layers int
+	// VisionLayers, when positive, replaces the preset's number of vision
+	// tower blocks (memory benchmarks: a block's transient memory does
+	// not depend on the depth). Qwen3-VL's deepstack_visual_indexes and
+	// Qwen2.5-VL's fullatt_block_indexes keep only the blocks that remain.
+	VisionLayers int
 	// Vision says whether the vision tower's weights (model.visual.*,
 	// visual.* for the Qwen2 families, vision_tower.* and
 	// multi_modal_projector.* for LLaVA and Gemma 3) are written; nil means the family's
@@ -124,12 +129,13 @@ type resolved struct {
 	family, preset, dtype string
 	seed                  uint64
 	layers                int // 0: the preset's
+	visionLayers          int // 0: the preset's
 	vision                bool
 }
 
 // resolve applies the defaults and checks the options.
 func (o Options) resolve() (resolved, error) {
-	r := resolved{family: o.Family, preset: o.Preset, dtype: o.DType, seed: o.Seed, layers: o.Layers}
+	r := resolved{family: o.Family, preset: o.Preset, dtype: o.DType, seed: o.Seed, layers: o.Layers, visionLayers: o.VisionLayers}
 	if r.family == "" {
 		r.family = FamilyQwen3VL
 	}
@@ -150,6 +156,9 @@ func (o Options) resolve() (resolved, error) {
 	}
 	if r.layers < 0 || r.layers > maxLayers {
 		return r, fmt.Errorf("layers %d: want 0 (the preset's) or 1..%d: %w", r.layers, maxLayers, ErrInvalidOptions)
+	}
+	if r.visionLayers < 0 || r.visionLayers > maxLayers {
+		return r, fmt.Errorf("vision layers %d: want 0 (the preset's) or 1..%d: %w", r.visionLayers, maxLayers, ErrInvalidOptions)
 	}
 	r.vision = hasVision(r.family)
 	if o.Vision != nil {

@@ -1,5 +1,7 @@
 package testmodel
 
+import "slices"
+
 // Plan is everything Generate writes, resolved from Options, without any
 // weight drawn: the family, the shapes that go into config.json, the image
 // bounds, the special token ids and the tensor list.
@@ -65,6 +67,13 @@ func NewPlan(opts Options) (*Plan, error) {
 			v.DeepstackVisualIndexes = v.DeepstackVisualIndexes[:p.Text.NumLayers]
 		}
 		v.DeepstackVisualIndexes = append([]int(nil), v.DeepstackVisualIndexes...)
+		v.FullAttBlockIndexes = append([]int(nil), v.FullAttBlockIndexes...)
+		if r.visionLayers > 0 {
+			v.Depth = r.visionLayers
+			beyond := func(i int) bool { return i >= v.Depth }
+			v.DeepstackVisualIndexes = slices.DeleteFunc(v.DeepstackVisualIndexes, beyond)
+			v.FullAttBlockIndexes = slices.DeleteFunc(v.FullAttBlockIndexes, beyond)
+		}
 		p.Vision = &v
 	}
 	p.Text.MRopeSection = append([]int(nil), p.Text.MRopeSection...)

@@ -166,3 +166,43 @@ func TestPreset8B(t *testing.T) {
 		t.Errorf("%d parameters, want 8767123696", got)
 	}
 }
+
+func TestPlanVisionLayers(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name              string
+		opts              testmodel.Options
+		depth             int
+		deepstack, fullAt []int
+	}{
+		{"qwen3_vl 2b, 12 blocks", testmodel.Options{Preset: testmodel.Preset2B, VisionLayers: 12}, 12, []int{5, 11}, nil},
+		{"qwen3_vl 2b, 2 blocks: no deepstack block left", testmodel.Options{Preset: testmodel.Preset2B, VisionLayers: 2}, 2, []int{}, nil},
+		{"qwen3_vl 2b, 12 blocks and 1 decoder layer", testmodel.Options{Preset: testmodel.Preset2B, Layers: 1, VisionLayers: 12}, 12, []int{5}, nil},
+		{"qwen2_5_vl 3b, 16 blocks", testmodel.Options{Family: testmodel.FamilyQwen25VL, Preset: testmodel.Preset3B, VisionLayers: 16}, 16, []int{}, []int{7, 15}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			plan, err := testmodel.NewPlan(c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := plan.Vision
+			if v.Depth != c.depth || !slices.Equal(v.DeepstackVisualIndexes, c.deepstack) || !slices.Equal(v.FullAttBlockIndexes, c.fullAt) {
+				t.Errorf("depth %d deepstack %v fullatt %v, want %d %v %v", v.Depth, v.DeepstackVisualIndexes, v.FullAttBlockIndexes, c.depth, c.deepstack, c.fullAt)
+			}
+			blocks := 0
+			for _, ts := range plan.Tensors {
+				if strings.HasSuffix(ts.Name, ".attn.proj.weight") {
+					blocks++
+				}
+			}
+			if blocks != c.depth {
+				t.Errorf("%d vision blocks' tensors, want %d", blocks, c.depth)
+			}
+		})
+	}
+	if _, err := testmodel.NewPlan(testmodel.Options{VisionLayers: -1}); !errors.Is(err, testmodel.ErrInvalidOptions) {
+		t.Errorf("VisionLayers -1: %v, want ErrInvalidOptions", err)
+	}
+}
