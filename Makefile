@@ -100,8 +100,8 @@ BENCH_OUT ?= bench/results.json
 DEVICE ?= cpu
 bench: ort ## Measure knockout/forward, recompute/fast and plugin overhead ratios; writes $(BENCH_OUT). DEVICE=cuda: the GPU benchmark (scripts/gpu-run.sh bench)
 	$(GO) build $(GOFLAGS) -o $(BIN)/vlmask-bench ./bench
-ifeq ($(DEVICE),cuda)
 	$(GO) build $(GOFLAGS) -o $(BIN)/vlmask ./cmd/vlmask
+ifeq ($(DEVICE),cuda)
 	@scripts/fetch-ort.sh cuda
 	GPU_BIN=$(abspath $(BIN)) GPU_ORT=$${VLMASK_CACHE_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/vlmask}/ort/1.29.0-cuda \
 		SEED_SCRIPT=bench/seedloop/seed_loop.py OUT=$(abspath bench/gpu-out) bash scripts/gpu-run.sh info bench

@@ -59,6 +59,13 @@ func runBench() error {
 	effectLayers := flag.Int("effect-layers", 28, "decoder layers of the propagated knockout's 2B-shaped model (its cost in forward passes grows with depth: 28 is the real model's)")
 	effectRuns := flag.Int("effect-runs", 1, "repetitions of the propagated knockout's measurements (minutes each)")
 	effectBrute := flag.Int("effect-brute", 3, "whole blocked forwards timed for the brute-force estimate")
+	withMemory := flag.Bool("memory", true, "also measure peak memory (vlmask run and generate as separate processes) at -memory-sides")
+	memoryOnly := flag.Bool("memory-only", false, "measure only peak memory")
+	vlmaskBin := flag.String("vlmask", filepath.Join(filepath.Dir(os.Args[0]), "vlmask"), "the vlmask binary whose memory -memory measures")
+	memoryLayers := flag.Int("memory-layers", 4, "decoder layers of the memory benchmark's 2B-shaped model")
+	memoryVision := flag.Int("memory-vision-layers", 2, "vision blocks of the memory benchmark's 2B-shaped model")
+	memorySides := flag.String("memory-sides", "256,1024,2048", "image sides of the memory benchmark, comma-separated")
+	memoryRecompute := flag.Int("memory-recompute-max", 1024, "largest image side at which the memory benchmark runs --method recompute (minutes beyond)")
 	out := flag.String("out", envOr("BENCH_OUT", filepath.Join("bench", "results.json")), "JSON report path")
 	viewerOnly := flag.Bool("viewer-only", false, "measure only the viewer on a generated 10M-row file (no ONNX Runtime needed)")
 	var dev deviceBench
@@ -90,6 +97,23 @@ func runBench() error {
 			return err
 		}
 		rep.Scenarios = vs
+		printReport(rep)
+		return writeReport(*out, rep)
+	}
+	sides, err := parseSides(*memorySides)
+	if err != nil {
+		return err
+	}
+	memory := func() ([]scenario, error) {
+		return benchMemory(*vlmaskBin, *memoryLayers, *memoryVision, *memoryRecompute, sides)
+	}
+	if *memoryOnly {
+		ms, err := memory()
+		if err != nil {
+			return err
+		}
+		rep := &report{When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), CPUs: runtime.NumCPU(),
+			Model: fmt.Sprintf("random weights, Qwen3-VL-2B shapes, %d decoder layers, %d vision blocks", *memoryLayers, *memoryVision), Scenarios: ms}
 		printReport(rep)
 		return writeReport(*out, rep)
 	}
@@ -218,6 +242,13 @@ func runBench() error {
 		return err
 	}
 	rep.Scenarios = append(rep.Scenarios, vs...)
+	if *withMemory {
+		ms, err := memory()
+		if err != nil {
+			return err
+		}
+		rep.Scenarios = append(rep.Scenarios, ms...)
+	}
 	printReport(rep)
 	return writeReport(*out, rep)
 }

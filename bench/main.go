@@ -21,6 +21,13 @@
 //     are what the viewer promises). -viewer-only measures just these,
 //     without ONNX Runtime; $BENCH_VIEWER_FILE reuses a file written
 //     before.
+//   - peak memory (memory.go): the maximum RSS of vlmask generate, run,
+//     run --effect and run --method recompute, each a process of its own,
+//     on 256², 1024² and 2048² images and a 2B-shaped model with a few
+//     decoder layers and vision blocks, against the weights' bytes; and a
+//     bfloat16 checkpoint's run with its weights kept half-size against
+//     converted to float32. -memory-only measures just these; it needs the
+//     vlmask binary (-vlmask, default: beside this one).
 //
 // Run it with `make bench`. It prints a table and writes the figures as JSON
 // to $BENCH_OUT (default bench/results.json): one object per scenario with
