@@ -29,23 +29,31 @@ func auxGraphs(dt graph.DType) (download, addRows *graph.Model, err error) {
 	return download, addRows, nil
 }
 
-// host returns v's values as float64: read in place when v is in host
-// memory, else copied out through the download session.
-func (m *Model) host(v *ort.Value) ([]float64, error) {
+// onHost calls use with v in host memory: v itself on the CPU, else a
+// copy made through the download session and released after use.
+func (m *Model) onHost(v *ort.Value, use func(*ort.Value) error) error {
 	if v.Device().Kind == ort.CPU {
-		out, err := Float64s(v)
-		if err == nil {
-			m.traffic.read(v)
-		}
-		return out, err
+		m.traffic.read(v)
+		return use(v)
 	}
 	outs, err := m.aux.download.RunBound([]ort.Named{{Name: "x", Value: v}}, []ort.Output{{Name: "y", Device: ort.Device{Kind: ort.CPU}}})
 	if err != nil {
-		return nil, fmt.Errorf("copy to the host: %w", err)
+		return fmt.Errorf("copy to the host: %w", err)
 	}
 	defer CloseAll(outs)
 	m.traffic.read(outs[0])
-	return Float64s(outs[0])
+	return use(outs[0])
+}
+
+// host returns v's values as float64: read in place when v is in host
+// memory, else copied out through the download session.
+func (m *Model) host(v *ort.Value) ([]float64, error) {
+	var out []float64
+	err := m.onHost(v, func(h *ort.Value) (err error) {
+		out, err = Float64s(h)
+		return err
+	})
+	return out, err
 }
 
 // addRows returns x + add, where add is host rows [rows, width], in x's

@@ -97,9 +97,9 @@ func (p *probe) Recompute(ctx context.Context, groups [][]int) (heads, attn, upd
 		return nil, nil, nil, fmt.Errorf("recompute: the sequence keeps no layer inputs: %w", ErrUnsupported)
 	}
 	t := p.seqLen
-	all := s.inputs[p.layer]
-	if len(all) != t*int(m.spec.Decoder.Hidden) {
-		return nil, nil, nil, fmt.Errorf("recompute: %d kept inputs for %d positions", len(all)/int(m.spec.Decoder.Hidden), t)
+	all := &s.inputs[p.layer]
+	if all.len() != t*int(m.spec.Decoder.Hidden) {
+		return nil, nil, nil, fmt.Errorf("recompute: %d kept inputs for %d positions", all.len()/int(m.spec.Decoder.Hidden), t)
 	}
 	for _, g := range groups {
 		for _, j := range g {
@@ -122,7 +122,7 @@ func (p *probe) Recompute(ctx context.Context, groups [][]int) (heads, attn, upd
 	return heads, attn, update, nil
 }
 
-func (p *probe) recomputeBatch(hidden []float64, groups [][]int) (heads, attn, update []float64, err error) {
+func (p *probe) recomputeBatch(hidden *keptInputs, groups [][]int) (heads, attn, update []float64, err error) {
 	s, m := p.s, p.s.m
 	t, g := p.seqLen, len(groups)
 	layer := m.spec.Layers[p.layer]
@@ -142,7 +142,7 @@ func (p *probe) recomputeBatch(hidden []float64, groups [][]int) (heads, attn, u
 	var errs []error
 	add := func(v *ort.Value, err error) *ort.Value { errs = append(errs, err); return v }
 	named := []ort.Named{
-		{Name: "hidden", Value: add(in.Add(m.rt, m.dt, []int64{int64(t), dec.Hidden}, hidden))},
+		{Name: "hidden", Value: add(hidden.value(&in, m.rt, m.dt, []int64{int64(t), dec.Hidden}))},
 		{Name: "cos", Value: add(in.Add32(m.rt, m.dt, []int64{int64(t), dec.HeadDim}, rope.cos))},
 		{Name: "sin", Value: add(in.Add32(m.rt, m.dt, []int64{int64(t), dec.HeadDim}, rope.sin))},
 		{Name: "mask", Value: add(in.Add(m.rt, m.dt, []int64{int64(t), int64(t)}, s.mask(0, t, layer.Window)))},

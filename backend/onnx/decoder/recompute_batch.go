@@ -27,9 +27,9 @@ func RecomputeGroupBytes(d blocks.Decoder, dt graph.DType, seqLen int) int64 {
 
 // RecomputeKeptBytes is what a sequence keeps for the recompute method on
 // top of the fast method's state: every layer's inputs at every position,
-// in float64.
-func RecomputeKeptBytes(d blocks.Decoder, layers, seqLen int) int64 {
-	return int64(layers) * int64(seqLen) * d.Hidden * 8
+// in the compute dtype.
+func RecomputeKeptBytes(d blocks.Decoder, dt graph.DType, layers, seqLen int) int64 {
+	return int64(layers) * int64(seqLen) * d.Hidden * int64(dt.Size())
 }
 
 // RecomputeBatch is how many groups one recompute batch holds so that its
@@ -40,5 +40,5 @@ func RecomputeBatch(d blocks.Decoder, dt graph.DType, layers, seqLen int, limit 
 	if per <= 0 {
 		return 1
 	}
-	return int(max(1, (limit-RecomputeKeptBytes(d, layers, seqLen))/per))
+	return int(max(1, (limit-RecomputeKeptBytes(d, dt, layers, seqLen))/per))
 }

@@ -27,7 +27,7 @@ type sequence struct {
 	layerAdds [][]float64 // per decoder layer: [len(visual), hidden] added after it
 
 	pastK, pastV []*ort.Value // per layer: [kvHeads, done, headDim]
-	inputs       [][]float64  // per layer: inputs at every position (KeepLayerInputs)
+	inputs       []keptInputs // per layer: inputs at every position (KeepLayerInputs)
 	closed       bool
 }
 
@@ -72,7 +72,7 @@ func (m *Model) Start(ctx context.Context, p *core.Prompt, opts core.SequenceOpt
 	L := len(m.layers)
 	s.pastK, s.pastV = make([]*ort.Value, L), make([]*ort.Value, L)
 	if opts.KeepLayerInputs {
-		s.inputs = make([][]float64, L)
+		s.inputs = make([]keptInputs, L)
 	}
 	return s, nil
 }
@@ -342,11 +342,9 @@ func (s *sequence) runLayer(l int, hidden *ort.Value, rope [2]*ort.Value, mask *
 	s.pastK[l], s.pastV[l] = outs[2], outs[3]
 
 	if s.inputs != nil {
-		in, err := m.host(hidden)
-		if err != nil {
+		if err := m.onHost(hidden, s.inputs[l].append); err != nil {
 			return nil, nil, err
 		}
-		s.inputs[l] = append(s.inputs[l], in...)
 	}
 	if observe != nil {
 		p := &probe{s: s, layer: l, seqLen: total, hidden: hidden, output: out}
