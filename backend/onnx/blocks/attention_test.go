@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/vlmask/vlmask/backend/onnx/graph"
-	"github.com/vlmask/vlmask/backend/onnx/ort"
 )
 
 // refAttention is softmax(q·kᵀ·scale + bias)·v per head, in float64: q
@@ -210,44 +209,5 @@ func TestAttentionIndex(t *testing.T) {
 // float64 values.
 func runModelInts(t *testing.T, rt runtimeT, m *graph.Model, inputs, ints map[string]tensor, outputs ...string) map[string][]float64 {
 	t.Helper()
-	s, err := rt.NewSession(m, ort.SessionOptions{OptimizationLevel: ort.OptimizeBasic})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var named []ort.Named
-	for name, in := range inputs {
-		v, err := ort.NewTensor(rt, in.shape, in.data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer v.Close()
-		named = append(named, ort.Named{Name: name, Value: v})
-	}
-	for name, in := range ints {
-		vals := make([]int64, len(in.data))
-		for i, x := range in.data {
-			vals[i] = int64(x)
-		}
-		v, err := ort.NewTensor(rt, in.shape, vals)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer v.Close()
-		named = append(named, ort.Named{Name: name, Value: v})
-	}
-	outs, err := s.Run(named, outputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := map[string][]float64{}
-	for i, o := range outs {
-		d, err := ort.Data[float64](o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res[outputs[i]] = append([]float64(nil), d...)
-		o.Close()
-	}
-	return res
+	return runModelWith(t, rt, m, inputs, nil, ints, outputs...)
 }

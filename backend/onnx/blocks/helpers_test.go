@@ -119,19 +119,29 @@ type runtimeT = *ort.Runtime
 // 0/1 values.
 func runModelBool(t *testing.T, rt *ort.Runtime, m *graph.Model, inputs, bools map[string]tensor, outputs ...string) map[string][]float64 {
 	t.Helper()
+	return runModelWith(t, rt, m, inputs, bools, nil, outputs...)
+}
+
+// runModelWith runs a built float64 model whose bool inputs (bools) are
+// given as 0/1 values and whose int64 inputs (ints) as float64 values.
+func runModelWith(t *testing.T, rt *ort.Runtime, m *graph.Model, inputs, bools, ints map[string]tensor, outputs ...string) map[string][]float64 {
+	t.Helper()
 	s, err := rt.NewSession(m, ort.SessionOptions{OptimizationLevel: ort.OptimizeBasic})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	var named []ort.Named
-	for name, in := range inputs {
-		v, err := ort.NewTensor(rt, in.shape, in.data)
+	add := func(name string, v *ort.Value, err error) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer v.Close()
+		t.Cleanup(func() { v.Close() })
 		named = append(named, ort.Named{Name: name, Value: v})
+	}
+	for name, in := range inputs {
+		v, err := ort.NewTensor(rt, in.shape, in.data)
+		add(name, v, err)
 	}
 	for name, in := range bools {
 		b := make([]bool, len(in.data))
@@ -139,16 +149,21 @@ func runModelBool(t *testing.T, rt *ort.Runtime, m *graph.Model, inputs, bools m
 			b[i] = x != 0
 		}
 		v, err := ort.NewTensor(rt, in.shape, b)
-		if err != nil {
-			t.Fatal(err)
+		add(name, v, err)
+	}
+	for name, in := range ints {
+		vals := make([]int64, len(in.data))
+		for i, x := range in.data {
+			vals[i] = int64(x)
 		}
-		defer v.Close()
-		named = append(named, ort.Named{Name: name, Value: v})
+		v, err := ort.NewTensor(rt, in.shape, vals)
+		add(name, v, err)
 	}
 	outs, err := s.Run(named, outputs)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer closeValues(outs)
 	res := map[string][]float64{}
 	for i, o := range outs {
 		d, err := ort.Data[float64](o)
@@ -156,7 +171,13 @@ func runModelBool(t *testing.T, rt *ort.Runtime, m *graph.Model, inputs, bools m
 			t.Fatal(err)
 		}
 		res[outputs[i]] = append([]float64(nil), d...)
-		o.Close()
 	}
 	return res
+}
+
+// closeValues releases values.
+func closeValues(vs []*ort.Value) {
+	for _, v := range vs {
+		v.Close()
+	}
 }
