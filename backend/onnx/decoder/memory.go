@@ -38,22 +38,6 @@ func checkMemory(set *safetensors.Set, dt graph.DType, storage weights.Options, 
 
 func gib(b uint64) float64 { return float64(b) / (1 << 30) }
 
-// FitsConverted says whether the checkpoint in dir fits in the memory
-// available with every tensor converted to dt (true when memory is
-// unknown or the checkpoint cannot be read: Load reports those).
-func FitsConverted(dir string, dt graph.DType) bool {
-	avail, known := AvailableMemory()
-	if !known {
-		return true
-	}
-	set, err := safetensors.OpenDir(dir)
-	if err != nil {
-		return true
-	}
-	defer set.Close()
-	return checkMemory(set, dt, weights.Options{}, avail) == nil
-}
-
 // memoryFor is the memory Load and the estimate count on: opts.Memory
 // when set, else what the system reports (known false when it reports
 // nothing).
