@@ -51,7 +51,8 @@ type Estimate struct {
 	KVCache uint64
 	// Activations is the largest transient of any stage (Peak) on top of
 	// what the sequence keeps: ONNX Runtime's arena, which keeps its
-	// largest run, plus the Go heap with the collector's headroom.
+	// largest run (and the casts of weights kept half-size), plus the Go
+	// heap with the collector's headroom.
 	Activations uint64
 	// Runtime is what any run holds besides: the ONNX Runtime library,
 	// the sessions, the Go runtime, the results writer.
@@ -99,10 +100,10 @@ const (
 	// above its weights.
 	runtimeBytes = 128 << 20
 	// goHeapPercent: the Go heap grows past what it holds live until the
-	// collector runs (up to twice, GOGC=100); measured, it peaked at 1.3
-	// to 1.6 times what it held live after a collection, which the live
-	// estimate already exceeds (it counts every layer the scorer may hold).
-	goHeapPercent = 150
+	// collector runs, to twice as much with GOGC=100; how far it got at the
+	// peak varied from run to run (1.3 to 1.7 times what it held live after
+	// a collection, 0.3 GiB between two runs of the same 1536² image).
+	goHeapPercent = 200
 	// attnCopies: a block of attention scores exists twice at once: as
 	// the input and the output of each operator in turn (the logits, the
 	// scaled or masked logits, the softmax).
@@ -148,7 +149,8 @@ const (
 // within about a quarter of the measured peak (README, "Memory").
 func EstimateMemory(cfg *checkpoint.Config, tensors []TensorInfo, opts Options, w Workload) Estimate {
 	e := Estimate{Runtime: runtimeBytes}
-	e.Weights, e.Converted = residentWeights(tensors, cfg.TieWordEmbeddings, opts, len(w.Images) > 0)
+	wb := residentWeights(tensors, cfg.TieWordEmbeddings, opts, len(w.Images) > 0)
+	e.Weights, e.Converted = wb.total, wb.converted
 
 	t := cfg.Text
 	f := int64(graph.Float32.Size())
@@ -240,7 +242,7 @@ func EstimateMemory(cfg *checkpoint.Config, tensors []TensorInfo, opts Options, 
 			biggest, e.Peak = size, s.name
 		}
 	}
-	e.Activations = uint64(ortPeak + goHeap(kept+goPeak))
+	e.Activations = wb.casts + uint64(ortPeak+goHeap(kept+goPeak))
 	return e
 }
 
