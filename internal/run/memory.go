@@ -28,7 +28,7 @@ type Workload struct {
 type memoryBudget struct {
 	avail uint64
 	known bool
-	// flag names where avail comes from, for the refusal.
+	// from says where avail comes from, for the refusal.
 	from string
 }
 
@@ -56,7 +56,11 @@ func checkpointTensors(dir string) ([]decoder.TensorInfo, error) {
 		return nil, withKind(KindInput, err)
 	}
 	defer set.Close()
-	return decoder.Tensors(set)
+	tensors, err := decoder.Tensors(set)
+	if err != nil {
+		return nil, withKind(KindInput, err)
+	}
+	return tensors, nil
 }
 
 // decoderWorkload is what the decoder's estimate needs to know of w.
@@ -233,13 +237,9 @@ func (s *Session) suggest(w *Workload, est decoder.Estimate) string {
 	return "try " + strings.Join(tries, ", ") + ", or pass " + anyway
 }
 
-// imageResolutions are the --max-image-resolution values suggested, the
-// largest that fits first.
-var imageResolutions = [...]int{2048, 1536, 1024, 768, 512}
-
-// smallerImages is the largest --max-image-resolution below the prompt's
-// largest image side whose estimate fits (else the smallest one tried, if
-// it saves anything) and what it saves. An image's patches and tokens
+// smallerImages is the largest --max-image-resolution of 2048, 1536, 1024,
+// 768 and 512 below the prompt's largest image side whose estimate fits
+// (else the smallest one that saves anything) and what it saves. An image's patches and tokens
 // shrink with its resized area: the decoded image scaled to the
 // resolution, unless the processor's own bounds already made it smaller
 // (its rounding to whole patches the estimate's margin covers).
@@ -252,7 +252,7 @@ func (s *Session) smallerImages(w *Workload, est decoder.Estimate, with func(dec
 	for _, d := range in.ImageDetails {
 		largest = max(largest, d.Width, d.Height)
 	}
-	for _, r := range imageResolutions {
+	for _, r := range []int{2048, 1536, 1024, 768, 512} {
 		if r >= largest {
 			continue
 		}
