@@ -33,15 +33,15 @@ func (a *app) generate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	in, err := prepareFor(c, &cfg, text, n, nil)
+	if err != nil {
+		return err
+	}
 	s, err := a.openSession(c, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	in, err := prepare(c, s.Processor(), text)
-	if err != nil {
-		return err
-	}
 	obs := a.observer(c, "")
 	out, err := s.Generate(c.Context, in, n, obs)
 	obs.done()

@@ -73,15 +73,15 @@ func (a *app) run(c *cli.Context) error {
 		return err
 	}
 	cfg.Needs(set)
+	in, err := prepareFor(c, &cfg, text, set.NumTokens, &set)
+	if err != nil {
+		return err
+	}
 	s, err := a.openSession(c, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	in, err := prepare(c, s.Processor(), text)
-	if err != nil {
-		return err
-	}
 	obs := a.observer(c, "")
 	sum, err := s.Analyze(c.Context, in, "", base, set, obs)
 	obs.done()

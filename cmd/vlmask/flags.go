@@ -110,7 +110,7 @@ func global(c *cli.Context, name string) *cli.Context {
 }
 
 func runtimeFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: flagORTLib, Category: catRuntime, EnvVars: envVar(flagORTLib),
 			Usage: "path of the ONNX Runtime shared library (default: the cache filled by `make ort`, then the system's)"},
 		&cli.StringFlag{Name: flagDevice, Value: "auto", Category: catRuntime, EnvVars: envVar(flagDevice),
@@ -118,10 +118,10 @@ func runtimeFlags() []cli.Flag {
 		&cli.StringFlag{Name: flagDType, Category: catRuntime, EnvVars: envVar(flagDType),
 			Usage: "matrix products in float32, bfloat16 or float16 (half precision on CUDA only; norms, softmax, residual stream and knockout stay float32/float64); default: the checkpoint's dtype on CUDA, float32 on the CPU"},
 		&cli.StringFlag{Name: flagWeightsDType, Value: "auto", Category: catRuntime, EnvVars: envVar(flagWeightsDType),
-			Usage: "a half-precision checkpoint's weights on the CPU: float32 (converted once), checkpoint (kept half-size, cast per layer) or auto (float32 when it fits in memory)"},
+			Usage: "a half-precision checkpoint's weights on the CPU: float32 (converted once), checkpoint (kept half-size, cast per layer) or auto (float32 when the run's memory estimate then fits)"},
 		&cli.BoolFlag{Name: flagTF32, Category: catRuntime, EnvVars: envVar(flagTF32),
 			Usage: "allow TensorFloat-32 matrix products on CUDA (faster, about 3 fewer decimal digits)"},
-	}
+	}, memoryFlags()...)
 }
 
 func modelFlags() []cli.Flag {

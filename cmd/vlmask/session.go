@@ -21,11 +21,16 @@ func (a *app) sessionConfig(c *cli.Context, model string) (run.Config, error) {
 	if err != nil {
 		return run.Config{}, err
 	}
+	memory, err := memoryAvailable(c)
+	if err != nil {
+		return run.Config{}, err
+	}
 	return run.Config{
 		Model: dir, ORTLib: c.String(flagORTLib), Device: c.String(flagDevice),
 		DType: c.String(flagDType), WeightsDType: c.String(flagWeightsDType), TF32: c.Bool(flagTF32),
 		RecomputeMemory:  int64(c.Int(flagRecomputeMemory)) << 20,
 		AllowLongContext: c.Bool(flagAllowLong), Plugins: plugins, Version: version, Logger: a.log,
+		Memory: memory, NoMemoryCheck: c.Bool(flagNoMemoryCheck),
 	}, nil
 }
 
@@ -82,4 +87,22 @@ func prepare(c *cli.Context, proc *processor.Processor, text string) (*processor
 	return run.Prepare(proc, run.Prompt{
 		Text: text, Images: c.StringSlice(flagImage), MaxImageResolution: c.Int(flagMaxImageRes),
 	})
+}
+
+// prepareFor loads cfg's front end and prepares the prompt text and
+// --image before the model loads, so that Open can estimate the memory the
+// run needs: cfg takes the front end and the workload (steps, and the
+// analysis settings; nil for generation).
+func prepareFor(c *cli.Context, cfg *run.Config, text string, steps int, analysis *run.Settings) (*processor.Result, error) {
+	proc, err := run.OpenFrontEnd(cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	in, err := prepare(c, proc, text)
+	if err != nil {
+		return nil, err
+	}
+	cfg.FrontEnd = proc
+	cfg.Workload = &run.Workload{Input: in, Steps: steps, Analysis: analysis}
+	return in, nil
 }

@@ -62,6 +62,9 @@ func (s *Session) Analyze(ctx context.Context, in *processor.Result, name, base 
 	if err := s.checkLength(in, set.NumTokens); err != nil {
 		return nil, err
 	}
+	if err := s.checkPrompt(&Workload{Input: in, Steps: set.NumTokens, Analysis: &set}); err != nil {
+		return nil, err
+	}
 	plugins, err := s.plugins(ctx, set)
 	if err != nil {
 		return nil, err

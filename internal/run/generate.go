@@ -33,6 +33,9 @@ func (s *Session) Generate(ctx context.Context, in *processor.Result, n int, obs
 	if err := s.checkLength(in, n); err != nil {
 		return nil, err
 	}
+	if err := s.checkPrompt(&Workload{Input: in, Steps: n}); err != nil {
+		return nil, err
+	}
 	an := &core.Analyzer{Model: s.model, GeneratedToken: GeneratedTokens(s.proc), Observer: obs}
 	res, err := an.Run(ctx, AnalysisInput(in), core.Options{NumTokens: n, StopTokenIDs: s.proc.Config().StopTokenIDs()})
 	if err != nil {

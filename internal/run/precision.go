@@ -22,8 +22,9 @@ const (
 
 // precision settles the model's matrix-product dtype and weight storage:
 // dtype (float32, bfloat16, float16; empty: the checkpoint's dtype on
-// CUDA, float32 on the CPU) and weights (auto, float32, checkpoint: keep a
-// half-precision checkpoint's matrices half-size on the CPU).
+// CUDA, float32 on the CPU) and weights (float32, checkpoint: keep a
+// half-precision checkpoint's matrices half-size on the CPU; auto: float32
+// until the memory estimate says otherwise, Session.settleWeights).
 func precision(dtype, weights string, ck *checkpoint.Config, dev ort.Device, opts *decoder.Options) error {
 	switch dtype {
 	case DTypeAuto:
@@ -49,9 +50,7 @@ func precision(dtype, weights string, ck *checkpoint.Config, dev ort.Device, opt
 		return usage("--dtype %q: want float32, bfloat16 or float16", dtype)
 	}
 	switch weights {
-	case WeightsAuto, "":
-		opts.KeepHalfWeights = dev.Kind == ort.CPU && !fitsConverted(ck)
-	case WeightsFloat32:
+	case WeightsAuto, "", WeightsFloat32:
 	case WeightsCheckpoint:
 		opts.KeepHalfWeights = true
 	default:
@@ -60,12 +59,9 @@ func precision(dtype, weights string, ck *checkpoint.Config, dev ort.Device, opt
 	return nil
 }
 
-// fitsConverted says whether a half-precision checkpoint's weights, once
-// converted to float32, fit in the memory available (true for float32
-// checkpoints and where memory is unknown).
-func fitsConverted(ck *checkpoint.Config) bool {
-	return decoder.FitsConverted(ck.Dir, graph.Float32)
-}
+// autoWeights says whether weights (Config.WeightsDType) leaves the
+// storage of half-precision weights to the memory estimate.
+func autoWeights(weights string) bool { return weights == WeightsAuto || weights == "" }
 
 // describePrecision is the log line's account of the precision chosen.
 func describePrecision(opts decoder.Options) string {

@@ -60,6 +60,23 @@ type Config struct {
 	// LoadProgress, when set, hears how many of the model's sessions exist
 	// (done of total) while it loads.
 	LoadProgress func(done, total int)
+	// FrontEnd, when set, is Model's front end, already loaded with
+	// OpenFrontEnd (to prepare the Workload): Open uses it instead of
+	// loading it again.
+	FrontEnd *processor.Processor
+	// Workload, when set, is what the session will run: Open checks the
+	// memory the run needs — weights, KV cache, activations — before it
+	// loads the model, and refuses it (KindInput, decoder.ErrOutOfMemory)
+	// when that exceeds the memory available. Without one Open checks the
+	// weights and Analyze and Generate check each prompt before running
+	// it, against the memory there was before the model loaded.
+	Workload *Workload
+	// Memory is the memory the run may use, in bytes; 0: what the system
+	// reports available (MemAvailable), read once when the session opens.
+	Memory uint64
+	// NoMemoryCheck runs even when the estimate exceeds the memory
+	// available (the estimate is still logged, the refusal a warning).
+	NoMemoryCheck bool
 }
 
 // Session is a loaded model with its runtime, front end and (opened on
@@ -81,6 +98,11 @@ type Session struct {
 	// modelFiles identify the checkpoint's files, listed on first use (see
 	// fingerprint).
 	modelFiles []modelFile
+	// budget is the memory available before the model loaded, plan what
+	// the memory estimate reads, checked the prompt Open checked already.
+	budget  memoryBudget
+	plan    memoryPlan
+	checked *processor.Result
 }
 
 // OpenFrontEnd reads a checkpoint's configuration (once) and its front end
@@ -107,9 +129,12 @@ func Open(cfg Config) (*Session, error) {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	proc, err := OpenFrontEnd(cfg.Model)
-	if err != nil {
-		return nil, err
+	proc := cfg.FrontEnd
+	if proc == nil {
+		var err error
+		if proc, err = OpenFrontEnd(cfg.Model); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := family.For(proc.Config()); err != nil {
 		return nil, withKind(KindInput, err)
@@ -135,9 +160,12 @@ func OpenWith(rt *ort.Runtime, dev ort.Device, cfg Config) (*Session, error) {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	proc, err := OpenFrontEnd(cfg.Model)
-	if err != nil {
-		return nil, err
+	proc := cfg.FrontEnd
+	if proc == nil {
+		var err error
+		if proc, err = OpenFrontEnd(cfg.Model); err != nil {
+			return nil, err
+		}
 	}
 	return openWith(rt, dev, proc, cfg, log)
 }
@@ -145,10 +173,32 @@ func OpenWith(rt *ort.Runtime, dev ort.Device, cfg Config) (*Session, error) {
 func openWith(rt *ort.Runtime, dev ort.Device, proc *processor.Processor, cfg Config, log hclog.Logger) (*Session, error) {
 	start := time.Now()
 	ck := proc.Config()
-	s := &Session{cfg: cfg, log: log, rt: rt, device: dev, proc: proc, chosen: map[string]pluginChoice{}}
-	opts := decoder.Options{Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, RecomputeMemory: cfg.RecomputeMemory, Propagate: cfg.Propagate, Progress: cfg.LoadProgress, TF32: cfg.TF32}
+	s := &Session{cfg: cfg, log: log, rt: rt, device: dev, proc: proc, chosen: map[string]pluginChoice{}, budget: budgetFor(cfg)}
+	opts := decoder.Options{Session: ort.SessionOptions{Device: dev}, Recompute: cfg.Recompute, RecomputeMemory: cfg.RecomputeMemory, Propagate: cfg.Propagate, Progress: cfg.LoadProgress, TF32: cfg.TF32,
+		NoMemoryCheck: cfg.NoMemoryCheck}
+	if s.budget.known {
+		opts.Memory = s.budget.avail
+	}
 	if err := precision(cfg.DType, cfg.WeightsDType, ck, dev, &opts); err != nil {
 		return nil, err
+	}
+	tensors, err := checkpointTensors(ck.Dir)
+	if err != nil {
+		return nil, err
+	}
+	s.plan = memoryPlan{tensors: tensors, opts: opts}
+	if autoWeights(cfg.WeightsDType) {
+		s.settleWeights(cfg.Workload)
+	}
+	if err := s.checkMemory(cfg.Workload); err != nil {
+		return nil, err
+	}
+	if cfg.Workload != nil {
+		s.checked = cfg.Workload.Input
+	}
+	opts = s.plan.opts
+	if dev.Kind == ort.CPU {
+		opts.NoMemoryCheck = true // the estimate, converted weights and all, was checked instead
 	}
 	model, err := family.Load(rt, ck, opts)
 	if err != nil {

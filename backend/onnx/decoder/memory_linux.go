@@ -7,8 +7,10 @@ import (
 	"strings"
 )
 
-// availableMemory reads MemAvailable from /proc/meminfo.
-func availableMemory() (uint64, bool) {
+// AvailableMemory is the memory the system reports as available to a new
+// process: MemAvailable from /proc/meminfo (known false when it cannot be
+// read).
+func AvailableMemory() (uint64, bool) {
 	f, err := os.Open("/proc/meminfo")
 	if err != nil {
 		return 0, false

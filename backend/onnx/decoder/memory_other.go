@@ -2,5 +2,6 @@
 
 package decoder
 
-// availableMemory is unknown outside Linux; the check is skipped.
-func availableMemory() (uint64, bool) { return 0, false }
+// AvailableMemory is unknown outside Linux (known is false): memory checks
+// are skipped.
+func AvailableMemory() (uint64, bool) { return 0, false }

@@ -55,7 +55,8 @@ var (
 // Load builds every session of the model spec describes, reading weights
 // from set, which the model then owns (Close closes it; so does a failed
 // Load). Shapes are checked against the spec and the memory the converted
-// weights need against what the machine has, before any session runs.
+// weights need against what the machine has (unless opts.NoMemoryCheck),
+// before any session runs.
 func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Model, error) {
 	if opts.DType == 0 {
 		opts.DType = graph.Float32
@@ -106,7 +107,7 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 		return nil, fmt.Errorf("matrix products in %v: %w", opts.MatMul, ErrUnsupported)
 	}
 	spec.Decoder.MatMul = opts.MatMul
-	avail, known := availableMemory()
+	avail, known := memoryFor(opts)
 	spec.Decoder.AttnBudget = attnBudget(opts, avail, known)
 	if len(spec.Layers) == 0 {
 		set.Close()
@@ -116,6 +117,13 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 		opts.RecomputeMemory = DefaultRecomputeMemory
 	}
 	m := &Model{rt: rt, set: set, spec: spec, dt: opts.DType, device: opts.Session.Device, recomputeMemory: opts.RecomputeMemory}
+	if known && !opts.NoMemoryCheck {
+		storage := weights.Options{Matrices: opts.MatMul, KeepHalf: opts.KeepHalfWeights}
+		if err := checkMemory(set, opts.DType, storage, avail); err != nil {
+			m.Close()
+			return nil, err
+		}
+	}
 	if err := m.load(opts); err != nil {
 		m.Close()
 		return nil, err
@@ -124,11 +132,7 @@ func Load(rt *ort.Runtime, set *safetensors.Set, spec Spec, opts Options) (*Mode
 }
 
 func (m *Model) load(opts Options) error {
-	storage := weights.Options{Matrices: opts.MatMul, KeepHalf: opts.KeepHalfWeights}
-	if err := checkMemory(m.set, m.dt, storage); err != nil {
-		return err
-	}
-	m.ws = weights.NewStoreWith(m.set, m.dt, storage)
+	m.ws = weights.NewStoreWith(m.set, m.dt, weights.Options{Matrices: opts.MatMul, KeepHalf: opts.KeepHalfWeights})
 	d := m.spec.Decoder
 	m.embedScale = 1
 	if s := m.spec.EmbedScale; s != 0 {

@@ -52,6 +52,14 @@ type Options struct {
 	// final rows through the later layers (core.Propagator.Propagate, the
 	// propagated knockout's fast path).
 	Propagate bool
+	// Memory is the memory the model may use, in bytes: it sizes the
+	// attention budget and Load's check of the converted weights. 0 asks
+	// the system (AvailableMemory).
+	Memory uint64
+	// NoMemoryCheck loads the model even when its converted weights seem
+	// not to fit in Memory (MemAvailable understates memory the kernel
+	// could reclaim, at times).
+	NoMemoryCheck bool
 	// Progress, when set, hears how many of the model's sessions exist so
 	// far (done of total), after each one is created: the slow part of a
 	// load.

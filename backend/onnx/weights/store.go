@@ -69,8 +69,8 @@ func (s *Store) Get(name string, want ...int64) (Tensor, error) {
 	if err != nil {
 		return Tensor{}, err
 	}
-	target := s.storage(t)
-	if native, ok := dtypeOf(t.DType); ok && native == target && littleEndian() && uintptr(unsafe.Pointer(unsafe.SliceData(t.Data)))%uintptr(target.Size()) == 0 {
+	target := StorageDType(t.DType, len(t.Shape), s.dt, s.opts)
+	if InPlace(t.DType, target) && littleEndian() && uintptr(unsafe.Pointer(unsafe.SliceData(t.Data)))%uintptr(target.Size()) == 0 {
 		return Tensor{Name: name, DType: target, Dims: want, Data: t.Data}, nil
 	}
 	data, err := convert(t, target)
@@ -82,20 +82,31 @@ func (s *Store) Get(name string, want ...int64) (Tensor, error) {
 	return w, nil
 }
 
-// storage is the dtype tensor t is handed over in.
-func (s *Store) storage(t safetensors.Tensor) graph.DType {
-	if len(t.Shape) < 2 {
-		return s.dt
+// StorageDType is the dtype a Store computing in dt with opts hands a
+// checkpoint tensor of dtype d and the given rank over in: dt, except for
+// matrices (rank 2 and more) under Options.Matrices or Options.KeepHalf.
+// The memory estimate counts weights with it.
+func StorageDType(d safetensors.DType, rank int, dt graph.DType, opts Options) graph.DType {
+	if rank < 2 {
+		return dt
 	}
 	switch {
-	case s.opts.Matrices == graph.BFloat16 || s.opts.Matrices == graph.Float16:
-		return s.opts.Matrices
-	case s.opts.KeepHalf && t.DType == safetensors.BF16:
+	case opts.Matrices == graph.BFloat16 || opts.Matrices == graph.Float16:
+		return opts.Matrices
+	case opts.KeepHalf && d == safetensors.BF16:
 		return graph.BFloat16
-	case s.opts.KeepHalf && t.DType == safetensors.F16:
+	case opts.KeepHalf && d == safetensors.F16:
 		return graph.Float16
 	}
-	return s.dt
+	return dt
+}
+
+// InPlace says whether a tensor of dtype d stored as target is read in
+// place from the mapped file (on a little-endian machine, aligned data)
+// rather than converted into a copy.
+func InPlace(d safetensors.DType, target graph.DType) bool {
+	native, ok := dtypeOf(d)
+	return ok && native == target
 }
 
 // ConvertedBytes is the memory held by converted copies (tensors not read
