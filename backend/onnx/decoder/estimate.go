@@ -244,7 +244,7 @@ func EstimateMemory(cfg *checkpoint.Config, tensors []TensorInfo, opts Options, 
 		}
 	}
 	if w.Knockout && w.Effect && !w.Recompute {
-		stages = append(stages, effectStage(cfg, f, total, w.Groups))
+		stages = append(stages, effectStage(cfg, f, total, w.Groups, budget))
 	}
 	var ortPeak, goPeak, biggest int64
 	for _, s := range stages {
@@ -313,18 +313,22 @@ type stage struct {
 // product scores (core's effectHeadBudget of 16M float64 logits).
 func effectHeadRows(vocab int64) int64 { return max(1, (16<<20)/max(vocab, 1)) }
 
-// effectStage is the propagated knockout's peak (--effect): every group's
-// final row through a later layer at once — the rows, their attention
-// context and the MLP's products, in the compute dtype f, with the
-// attention over the sequence's cached keys per row and head — and lm_head
-// over effectHeadRows rows, whose logits Go copies and scores in float64.
-func effectStage(cfg *checkpoint.Config, f, total int64, groups int) stage {
+// effectStage is the propagated knockout's peak (--effect): the groups'
+// final rows through a later layer, as many at once as the attention
+// budget holds the scores of (every cached position, every head; all of
+// them without a budget) — the rows, their attention context and the MLP's
+// products, in the compute dtype f — and lm_head over effectHeadRows rows,
+// whose logits Go copies and scores in float64.
+func effectStage(cfg *checkpoint.Config, f, total int64, groups int, budget int64) stage {
 	t := cfg.Text
 	hidden, inter, vocab := int64(t.HiddenSize), int64(t.IntermediateSize), int64(t.VocabSize)
 	width := int64(t.NumHeads) * int64(t.HeadDim)
 	rows := total
 	if groups > 0 {
 		rows = min(int64(groups), total)
+	}
+	if heads := int64(t.NumHeads); budget > 0 {
+		rows = min(rows, max(1, budget/(heads*total)))
 	}
 	head := min(rows, effectHeadRows(vocab))
 	ort := f*rows*(decoderHiddenCopies*hidden+headsCopies*width+mlpCopies*inter+2*int64(t.NumHeads)*total) + f*head*(vocab+hidden)

@@ -133,18 +133,21 @@ func TestEffectStage(t *testing.T) {
 		name            string
 		total           int64
 		groups          int
+		budget          int64
 		wantORT, wantGo int64
 	}{
 		// 3 rows, all scored in one head product (16M/100 rows a product):
 		// ONNX Runtime 4 · 3 · (6·32 + 4·32 + 3·64 + 2·4·10) + 4 · 3 ·
 		// (100 + 32) = 7,104 + 1,584; Go 3·32·8·3 + 3·132·8·2 = 2,304 +
 		// 6,336.
-		{"3 groups", 10, 3, 8688, 8640},
+		{"3 groups", 10, 3, 0, 8688, 8640},
 		// 0 groups: one per position, 10 rows.
-		{"a group per position", 10, 0, 4 * 10 * (192 + 128 + 192 + 80) + 4*10*132, 10*32*8*3 + 10*132*8*2},
+		{"a group per position", 10, 0, 0, 4*10*(192+128+192+80) + 4*10*132, 10*32*8*3 + 10*132*8*2},
+		// A budget of 80 scores holds 2 rows (4 heads × 10 positions each).
+		{"2 rows at a time", 10, 0, 80, 4*2*(192+128+192+80) + 4*2*132, 2*32*8*3 + 2*132*8*2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := effectStage(cfg, 4, tc.total, tc.groups)
+			got := effectStage(cfg, 4, tc.total, tc.groups, tc.budget)
 			if got.ort != tc.wantORT || got.heap != tc.wantGo || got.name != "effect" {
 				t.Errorf("effectStage = %+v, want ort %d heap %d", got, tc.wantORT, tc.wantGo)
 			}

@@ -53,7 +53,30 @@ func (s *sequence) Propagate(ctx context.Context, req core.PropagateRequest) err
 	if err := checkPositions(req.Blocked, t); err != nil {
 		return err
 	}
+	// Each row attends to every cached position in every head: the rows go
+	// through the layers in chunks whose scores stay within the attention
+	// budget (all at once where there is none, as on CUDA).
+	per := rows
+	if b := m.spec.Decoder.AttnBudget; b > 0 {
+		per = int(min(int64(rows), max(1, b/(m.spec.Decoder.Heads*int64(t)))))
+	}
+	for lo := 0; lo < rows; lo += per {
+		hi := min(lo+per, rows)
+		chunk := req
+		chunk.Rows, chunk.Blocked = req.Rows[lo*d:hi*d], req.Blocked[lo:hi]
+		chunk.Each = func(first int, out *core.Propagated) error { return req.Each(lo+first, out) }
+		if err := s.propagateRows(ctx, chunk, hi-lo); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
+// propagateRows is Propagate for rows rows, all at once.
+func (s *sequence) propagateRows(ctx context.Context, req core.PropagateRequest, rows int) error {
+	m := s.m
+	d := int(m.spec.Decoder.Hidden)
+	L, t := len(m.layers), len(s.ids)
 	var in Inputs
 	defer in.Close()
 	cur, err := in.Add(m.rt, m.dt, []int64{int64(rows), int64(d)}, req.Rows)

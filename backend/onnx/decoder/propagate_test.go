@@ -16,7 +16,8 @@ import (
 )
 
 // TestPropagateHeadChunks: the head's output comes the same in one product
-// or a few rows at a time, in row order; Propagate refuses a sequence with
+// or a few rows at a time, in row order, and so do rows carried through the
+// layers in chunks under an attention budget; Propagate refuses a sequence with
 // tokens no forward ran, a position outside the sequence, and a model
 // loaded without the row layers.
 func TestPropagateHeadChunks(t *testing.T) {
@@ -88,6 +89,50 @@ func TestPropagateHeadChunks(t *testing.T) {
 			}
 		}
 	}
+	// Under an attention budget of two rows' scores (heads × 9 positions
+	// each), the rows go through the layers two at a time: the same
+	// outputs, handed over in row order.
+	chunked, err := family.LoadDir(rt, dir, decoder.Options{DType: graph.Float64, Propagate: true, AttnBudget: int64(2 * m.Spec().NumHeads * 9)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { chunked.Close() })
+	cseq, err := chunked.Start(ctx, p, core.SequenceOptions{PropagateRows: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cseq.Close()
+	if _, err := cseq.Forward(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	var rowL, rowN []float64
+	var rowF []int
+	r := req
+	r.Each = func(first int, out *core.Propagated) error {
+		rowF = append(rowF, first)
+		rowL, rowN = append(rowL, out.Logits...), append(rowN, out.Normed...)
+		return nil
+	}
+	if err := cseq.(core.Propagator).Propagate(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rowF, []int{0, 2, 4}) {
+		t.Errorf("row chunks start at %v, want [0 2 4]", rowF)
+	}
+	for _, part := range []struct {
+		name     string
+		one, got []float64
+	}{{"logits", oneL, rowL}, {"normed", oneN, rowN}} {
+		if len(part.got) != len(part.one) {
+			t.Fatalf("%s: %d values in row chunks, %d at once", part.name, len(part.got), len(part.one))
+		}
+		for i := range part.one {
+			if math.Abs(part.one[i]-part.got[i]) > 1e-12*math.Max(1, math.Abs(part.one[i])) {
+				t.Fatalf("%s[%d]: %v at once, %v in row chunks", part.name, i, part.one[i], part.got[i])
+			}
+		}
+	}
+
 	bad := req
 	bad.Blocked = [][]int{{0}, {1}, {9}, nil, nil}
 	bad.Each = func(int, *core.Propagated) error { return nil }
