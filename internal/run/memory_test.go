@@ -86,12 +86,11 @@ func TestMemoryRefusal(t *testing.T) {
 			// A float32 checkpoint has nothing to keep half-size.
 			wantNot:  []string{"--weights-dtype", "--method"},
 			wantLogs: "memory estimate: need="},
-		// Recompute's batches hold more groups as the sequence shortens
-		// (probe.go sizes them by scores only), so smaller images save
-		// nothing here.
+		// Recompute's batches are bounded by --recompute-memory, so the
+		// fast method and a smaller image both save.
 		{name: "recompute", avail: 64 << 20, dev: cpu, w: analysis(core.MethodRecompute, 1),
-			want:    []string{"not enough memory", "--method fast (saves "},
-			wantNot: []string{"--max-image-resolution", "--num-tokens"}},
+			want:    []string{"not enough memory", "--method fast (saves ", "--max-image-resolution 512 (saves "},
+			wantNot: []string{"--num-tokens"}},
 		{name: "text prompt, one step: nothing to suggest but more memory", avail: 1 << 20, dev: cpu,
 			w:       &Workload{Input: &processor.Result{Prompt: &processor.Input{IDs: make([]int, 8)}}, Steps: 1},
 			want:    []string{"not enough memory", "close other programs", "--no-memory-check"},
