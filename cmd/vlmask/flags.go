@@ -195,7 +195,7 @@ func analysisFlags() []cli.Flag {
 		&cli.IntFlag{Name: flagRecomputeMemory, Value: run.DefaultRecomputeMemory >> 20, Category: catRun, EnvVars: envVar(flagRecomputeMemory),
 			Usage: "MiB: how much memory beyond the fast method's one batch of --method recompute may hold (it runs as many tokens at once as fit, at least one)"},
 		&cli.BoolFlag{Name: flagEffect, Category: catRun, EnvVars: envVar(flagEffect),
-			Usage: "also measure each token's effect on the output: Effect_W{K} rows with kl, dlogp, tv, argmax_changed, rank and final_hidden_l2 of the next-token distribution when the final position cannot see the token at layers L..L+K-1 (the propagated knockout; about L/2 forward passes a step on top of the analysis)"},
+			Usage: "also measure each token's effect on the output: Effect_W{K} rows with kl, dlogp, tv, argmax_changed, rank and final_hidden_l2 of the next-token distribution when the final position cannot see the token at layers L..L+K-1 (the propagated knockout; per step about L/2 forward passes for the layers plus an lm_head product over the groups per start layer)"},
 		&cli.IntSliceFlag{Name: flagWindow, Value: cli.NewIntSlice(1), Category: catRun, EnvVars: envVar(flagWindow),
 			Usage: "with --effect: the window K of layers blocked from the start layer on; repeat or comma-separate for several (--window 1 --window 9)"},
 		&cli.IntFlag{Name: flagBatchSize, Value: 8, Category: catRun, EnvVars: envVar(flagBatchSize),

@@ -8,7 +8,6 @@ import (
 	"github.com/vlmask/vlmask/core"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/golden"
-	"github.com/vlmask/vlmask/sdk"
 )
 
 // EffectWindows are the windows the golden effect tables hold.
@@ -23,22 +22,7 @@ var EffectWindows = []int{1, 3}
 // returns the effect rows, for comparing the methods with each other.
 func CheckEffect(t *testing.T, m core.Model, c golden.Case, method core.Method, stop []int) []results.Row {
 	t.Helper()
-	var gen generationJSON
-	golden.ReadJSON(t, c.Expected("generation.json"), &gen)
-	texts := map[int]string{}
-	for i, id := range gen.GeneratedIDs {
-		texts[id] = gen.GeneratedTokens[i]
-	}
-	rows := &rowCollector{}
-	a := &core.Analyzer{
-		Model:    m,
-		Strategy: modeStrategy{mode: c.Info.MaskMode},
-		Metrics:  []sdk.Metric{distances{}},
-		GeneratedToken: func(pos, id int) sdk.Token {
-			return sdk.Token{Position: pos, ID: id, Text: texts[id], Modality: sdk.Text, ImageIndex: -1, PatchRow: -1, PatchCol: -1, Generated: true}
-		},
-		Rows: rows,
-	}
+	a, rows, gen := caseAnalyzer(t, m, c)
 	res, err := a.Run(context.Background(), core.Input{Prompt: Prompt(t, c), Tokens: c.Tokens(t).Tokens}, core.Options{
 		NumTokens: c.Info.NumTokens, Method: method, SkipPerHead: true, StopTokenIDs: stop, EffectWindows: EffectWindows,
 	})

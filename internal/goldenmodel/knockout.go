@@ -43,22 +43,7 @@ func CheckKnockoutScaled(t *testing.T, m core.Model, c golden.Case, method core.
 
 func checkKnockout(t *testing.T, m core.Model, c golden.Case, method core.Method, stop []int, ratio float64, steps int) {
 	t.Helper()
-	var gen generationJSON
-	golden.ReadJSON(t, c.Expected("generation.json"), &gen)
-	texts := map[int]string{}
-	for i, id := range gen.GeneratedIDs {
-		texts[id] = gen.GeneratedTokens[i]
-	}
-	rows := &rowCollector{}
-	a := &core.Analyzer{
-		Model:    m,
-		Strategy: modeStrategy{mode: c.Info.MaskMode},
-		Metrics:  []sdk.Metric{distances{}},
-		GeneratedToken: func(pos, id int) sdk.Token {
-			return sdk.Token{Position: pos, ID: id, Text: texts[id], Modality: sdk.Text, ImageIndex: -1, PatchRow: -1, PatchCol: -1, Generated: true}
-		},
-		Rows: rows,
-	}
+	a, rows, gen := caseAnalyzer(t, m, c)
 	res, err := a.Run(context.Background(), core.Input{Prompt: Prompt(t, c), Tokens: c.Tokens(t).Tokens}, core.Options{
 		NumTokens: steps, Method: method, SaveAttentionWeights: true, StopTokenIDs: stop,
 	})
@@ -101,4 +86,28 @@ func (s modeStrategy) Mask(_ context.Context, req sdk.MaskRequest) (sdk.MaskResp
 		}
 	}
 	return resp, nil
+}
+
+// caseAnalyzer is the analyzer the golden checks run on case c: its mask
+// mode's strategy, the built-in distances, generated tokens named as the
+// reference's generation.json names them, and the rows collected; and the
+// reference's generation.
+func caseAnalyzer(t *testing.T, m core.Model, c golden.Case) (*core.Analyzer, *rowCollector, generationJSON) {
+	t.Helper()
+	var gen generationJSON
+	golden.ReadJSON(t, c.Expected("generation.json"), &gen)
+	texts := map[int]string{}
+	for i, id := range gen.GeneratedIDs {
+		texts[id] = gen.GeneratedTokens[i]
+	}
+	rows := &rowCollector{}
+	return &core.Analyzer{
+		Model:    m,
+		Strategy: modeStrategy{mode: c.Info.MaskMode},
+		Metrics:  []sdk.Metric{distances{}},
+		GeneratedToken: func(pos, id int) sdk.Token {
+			return sdk.Token{Position: pos, ID: id, Text: texts[id], Modality: sdk.Text, ImageIndex: -1, PatchRow: -1, PatchCol: -1, Generated: true}
+		},
+		Rows: rows,
+	}, rows, gen
 }

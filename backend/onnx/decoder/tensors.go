@@ -70,30 +70,7 @@ func (vs *Inputs) AddBool(rt *ort.Runtime, shape []int64, data []bool) (*ort.Val
 }
 
 // Float64s copies a float32 or float64 ORT value out as float64.
-func Float64s(v *ort.Value) ([]float64, error) {
-	dt, err := v.DType()
-	if err != nil {
-		return nil, err
-	}
-	switch dt {
-	case graph.Float32:
-		src, err := ort.Data[float32](v)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(src))
-		convert(out, src)
-		return out, nil
-	case graph.Float64:
-		src, err := ort.Data[float64](v)
-		if err != nil {
-			return nil, err
-		}
-		return append([]float64(nil), src...), nil
-	default:
-		return nil, fmt.Errorf("output dtype %v: %w", dt, ErrUnsupported)
-	}
-}
+func Float64s(v *ort.Value) ([]float64, error) { return float64sInto(nil, v) }
 
 // CloseAll releases values, skipping nil ones.
 func CloseAll(vs []*ort.Value) {
