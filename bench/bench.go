@@ -174,15 +174,7 @@ func runBench() error {
 
 	for _, n := range []int{100, 300} {
 		in := randomInput(spec.Vocab, n)
-		forwardRun := func() error {
-			seq, err := m.Start(ctx, in.Prompt, core.SequenceOptions{})
-			if err != nil {
-				return err
-			}
-			defer seq.Close()
-			_, err = seq.Forward(ctx, nil)
-			return err
-		}
+		forwardRun := forwardPass(ctx, m, in)
 		analyse := func(method core.Method, metric sdk.Metric) func() error {
 			return func() error {
 				a := &core.Analyzer{Model: m, Strategy: both, Metrics: []sdk.Metric{metric}, Rows: discard{},
@@ -296,6 +288,20 @@ func measureInterleaved(runs int, fs ...func() error) []*result {
 		out[i] = &result{median: secs[i][len(secs[i])/2]}
 	}
 	return out
+}
+
+// forwardPass is one plain forward pass of in's prompt on m: a new
+// sequence, every layer over every token, lm_head at the final position.
+func forwardPass(ctx context.Context, m core.Model, in core.Input) func() error {
+	return func() error {
+		seq, err := m.Start(ctx, in.Prompt, core.SequenceOptions{})
+		if err != nil {
+			return err
+		}
+		defer seq.Close()
+		_, err = seq.Forward(ctx, nil)
+		return err
+	}
 }
 
 // randomInput is a text-only prompt of n random tokens.

@@ -68,15 +68,7 @@ func benchEffect(ctx context.Context, rt *ort.Runtime, layers, runs, bruteSample
 	metric, _ := builtin.Metric("metrics")
 	both, _ := builtin.Masking("masking-both")
 	in := randomInput(spec.Vocab, effectTokens)
-	forward := func() error {
-		seq, err := m.Start(ctx, in.Prompt, core.SequenceOptions{})
-		if err != nil {
-			return err
-		}
-		defer seq.Close()
-		_, err = seq.Forward(ctx, nil)
-		return err
-	}
+	forward := forwardPass(ctx, m, in)
 	var counted effectRows
 	analyse := func(windows []int) func() error {
 		return func() error {

@@ -43,15 +43,7 @@ func benchQwen25VL(ctx context.Context, rt *ort.Runtime, layers, runs int) ([]sc
 	metric, _ := builtin.Metric("metrics")
 	both, _ := builtin.Masking("masking-both")
 	in := randomInput(spec.Vocab, qwen25VLTokens)
-	rs := measureInterleaved(runs, func() error {
-		seq, err := m.Start(ctx, in.Prompt, core.SequenceOptions{})
-		if err != nil {
-			return err
-		}
-		defer seq.Close()
-		_, err = seq.Forward(ctx, nil)
-		return err
-	}, func() error {
+	rs := measureInterleaved(runs, forwardPass(ctx, m, in), func() error {
 		a := &core.Analyzer{Model: m, Strategy: both, Metrics: []sdk.Metric{metric}, Rows: discard{}, GeneratedToken: token}
 		_, err := a.Run(ctx, in, core.Options{NumTokens: 1, Method: core.MethodFast})
 		return err

@@ -153,7 +153,7 @@ func Summarize(rows []results.Row, opts Options) (*Summary, error) {
 	layers := maxLayer + 1
 	nb := min(opts.Bands, layers)
 	s := &Summary{Variant: opts.Variant, Metric: opts.Metric, Steps: maxStep + 1, Ascending: opts.Metric == results.ColumnDLogP}
-	names := bandNames(nb)
+	names := BandNames(nb)
 	for b := 0; b < nb; b++ {
 		s.Bands = append(s.Bands, Band{Name: names[b], FirstLayer: b * layers / nb, LastLayer: (b+1)*layers/nb - 1})
 	}
@@ -225,7 +225,9 @@ func top(entries []Entry, n int, ascending bool) []Entry {
 	return entries[:min(n, len(entries))]
 }
 
-func bandNames(n int) []string {
+// BandNames names n bands of layers: "early", "middle", "late" for three,
+// and so on.
+func BandNames(n int) []string {
 	switch n {
 	case 1:
 		return []string{"all layers"}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/vlmask/vlmask/backend/onnx/decoder"
+	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/hf/safetensors"
 	"github.com/vlmask/vlmask/internal/testmodel"
 )
@@ -92,4 +94,20 @@ func TensorF64(t testing.TB, dir, name string) []float64 {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// Spec loads dir's config and tensors and describes them with a family's
+// NewSpec; the tensors stay open until the test ends.
+func Spec(t testing.TB, dir string, newSpec func(*checkpoint.Config, *safetensors.Set) (decoder.Spec, error)) (decoder.Spec, error) {
+	t.Helper()
+	cfg, err := checkpoint.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := safetensors.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { set.Close() })
+	return newSpec(cfg, set)
 }

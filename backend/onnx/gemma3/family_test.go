@@ -12,7 +12,6 @@ import (
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
 	"github.com/vlmask/vlmask/backend/onnx/ort/orttest"
 	"github.com/vlmask/vlmask/core"
-	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/hf/safetensors"
 	"github.com/vlmask/vlmask/internal/familytest"
 )
@@ -20,16 +19,7 @@ import (
 // specOf loads dir's config and describes it.
 func specOf(t *testing.T, dir string) (decoder.Spec, error) {
 	t.Helper()
-	cfg, err := checkpoint.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := safetensors.OpenDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer set.Close()
-	return NewSpec(cfg, set)
+	return familytest.Spec(t, dir, NewSpec)
 }
 
 // editText edits config.json's text_config.

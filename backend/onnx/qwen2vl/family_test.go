@@ -8,21 +8,13 @@ import (
 	"github.com/vlmask/vlmask/backend/onnx/decoder"
 	"github.com/vlmask/vlmask/hf/checkpoint"
 	"github.com/vlmask/vlmask/hf/safetensors"
+	"github.com/vlmask/vlmask/internal/familytest"
 )
 
 // specOf reads the config.json of dir and describes it.
 func specOf(t *testing.T, dir string) (decoder.Spec, error) {
 	t.Helper()
-	cfg, err := checkpoint.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := safetensors.OpenDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { set.Close() })
-	return NewSpec(cfg, set)
+	return familytest.Spec(t, dir, NewSpec)
 }
 
 // TestSpecSlidingWindow: with use_sliding_window, the layers from

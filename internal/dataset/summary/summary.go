@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vlmask/vlmask/core/report"
 	"github.com/vlmask/vlmask/core/results"
 	"github.com/vlmask/vlmask/internal/dataset/store"
 )
@@ -201,7 +202,7 @@ func (ga *groupAcc) finish(opts Options) Group {
 		return g
 	}
 	nb := min(opts.Bands, g.NumLayers)
-	names := bandNames(nb)
+	names := report.BandNames(nb)
 	lists := make([][3][]Entry, nb)
 	for k, a := range ga.accs {
 		e := Entry{Mean: a.sum / float64(a.count), Count: a.count, Datasets: a.rows}
@@ -241,22 +242,6 @@ func top(entries []Entry, n int) []Entry {
 		entries = []Entry{}
 	}
 	return entries
-}
-
-func bandNames(n int) []string {
-	switch n {
-	case 1:
-		return []string{"all layers"}
-	case 2:
-		return []string{"early", "late"}
-	case 3:
-		return []string{"early", "middle", "late"}
-	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("band %d", i+1)
-	}
-	return out
 }
 
 // isNaN is math.IsNaN, named for the reader: a null value reads as NaN.
